@@ -1,0 +1,66 @@
+"""Coroutine functions of the standard library, and APIs that take callbacks (AIO1xx)."""
+from __future__ import annotations
+
+from typing import Dict, FrozenSet
+
+from .types import LOOP
+
+RETURNS: Dict[str, str] = {}
+
+# Standard-library coroutine functions: calling one returns a coroutine to await.
+STDLIB_COROUTINE_FUNCTIONS: FrozenSet[str] = frozenset({
+    "asyncio.sleep",
+    "asyncio.wait",
+    "asyncio.wait_for",
+    "asyncio.open_connection",
+    "asyncio.open_unix_connection",
+    "asyncio.start_server",
+    "asyncio.start_unix_server",
+    "asyncio.create_subprocess_exec",
+    "asyncio.create_subprocess_shell",
+    "asyncio.to_thread",
+    "asyncio.staggered.staggered_race",
+    "asyncio.Lock.acquire",
+    "asyncio.Event.wait",
+    "asyncio.Condition.acquire",
+    "asyncio.Condition.wait",
+    "asyncio.Condition.wait_for",
+    "asyncio.Semaphore.acquire",
+    "asyncio.BoundedSemaphore.acquire",
+    "asyncio.Barrier.wait",
+    "asyncio.Barrier.reset",
+    "asyncio.Barrier.abort",
+    "asyncio.Queue.get",
+    "asyncio.Queue.put",
+    "asyncio.Queue.join",
+    "asyncio.PriorityQueue.get",
+    "asyncio.PriorityQueue.put",
+    "asyncio.PriorityQueue.join",
+    "asyncio.LifoQueue.get",
+    "asyncio.LifoQueue.put",
+    "asyncio.LifoQueue.join",
+    LOOP + ".create_connection",
+    LOOP + ".create_datagram_endpoint",
+    LOOP + ".create_server",
+    LOOP + ".create_unix_connection",
+    LOOP + ".create_unix_server",
+    LOOP + ".connect_accepted_socket",
+    LOOP + ".getaddrinfo",
+    LOOP + ".getnameinfo",
+    LOOP + ".sock_recv",
+    LOOP + ".sock_recv_into",
+    LOOP + ".sock_recvfrom",
+    LOOP + ".sock_sendall",
+    LOOP + ".sock_sendto",
+    LOOP + ".sock_connect",
+    LOOP + ".sock_accept",
+    LOOP + ".sock_sendfile",
+    LOOP + ".sendfile",
+    LOOP + ".start_tls",
+    LOOP + ".shutdown_asyncgens",
+    LOOP + ".shutdown_default_executor",
+    LOOP + ".subprocess_exec",
+    LOOP + ".subprocess_shell",
+    LOOP + ".connect_read_pipe",
+    LOOP + ".connect_write_pipe",
+})

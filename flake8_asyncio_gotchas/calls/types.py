@@ -1,0 +1,2 @@
+"""Type names shared by the catalogues."""
+LOOP = "asyncio.AbstractEventLoop"

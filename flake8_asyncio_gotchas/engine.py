@@ -1,0 +1,231 @@
+"""One parse, one walk, every enabled rule; positions for reported nodes only.
+
+`check_source` is the whole pipeline for one file:
+1. a fast path: a file with neither `async` nor `await` in its text cannot hold a finding;
+2. `libcst.parse_module`, once;
+3. `names.collect_scopes`: the bindings every rule resolves names through (one pass);
+4. one walk that calls each rule's `visit_<Node>`/`leave_<Node>` methods;
+5. positions, computed only when there are findings, by one code-generation pass that
+   records where the reported nodes start (libcst's PositionProvider records every node and
+   costs seven times as much).
+Nothing here raises: a file that cannot be parsed or analysed yields no findings, and a rule
+that fails on a file is dropped for that file only.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type
+
+import libcst as cst
+from libcst._nodes.internal import CodegenState
+
+from .index import CoroutineIndex
+from .names import Resolver, Scope, collect_scopes
+from .rules.base import Finding, Rule
+from .walk import children
+
+# (line, column, code, message); line 1-based, column 0-based, as flake8 wants them.
+Result = Tuple[int, int, str, str]
+
+DEBUG = bool(os.environ.get("FLAKE8_ASYNCIO_GOTCHAS_DEBUG"))
+
+
+def may_contain_findings(source: str) -> bool:
+    """Every rule needs an `async def` (or a notebook's top-level `await`) to report."""
+    return "async" in source or "await" in source
+
+
+class Context:
+    """What rules share about the file being checked, and where the walk is."""
+
+    def __init__(self, module: cst.Module, resolver: Resolver, filename: str,
+                 settings: Mapping[str, Any]) -> None:
+        self.module = module
+        self.names = resolver
+        self.index = CoroutineIndex(resolver)
+        self.filename = filename
+        self.settings = settings
+        self.scope: Scope = resolver.module_scope
+        # Ancestors of the node being visited, outermost first (the node itself excluded).
+        self.ancestors: List[cst.CSTNode] = []
+
+    @property
+    def in_async_def(self) -> bool:
+        """Whether the current node runs directly in an `async def` body."""
+        return self.scope.is_async
+
+    @property
+    def parent(self) -> Optional[cst.CSTNode]:
+        return self.ancestors[-1] if self.ancestors else None
+
+    def qualname(self, expr: cst.BaseExpression) -> Optional[str]:
+        return self.names.qualname(expr, self.scope)
+
+    def instance_type(self, expr: cst.BaseExpression) -> Optional[str]:
+        return self.names.instance_type(expr, self.scope)
+
+    def is_coroutine_call(self, node: cst.CSTNode) -> bool:
+        return isinstance(node, cst.Call) and self.index.is_coroutine_call(node, self.scope)
+
+
+def _dispatch_table(rules: Sequence[Rule]) -> Tuple[Dict[type, list], Dict[type, list]]:
+    visits: Dict[type, list] = {}
+    leaves: Dict[type, list] = {}
+    for rule in rules:
+        subscriptions = rule.subscriptions()
+        for table, prefix in ((visits, "visit"), (leaves, "leave")):
+            for type_name in subscriptions[prefix]:
+                node_type = getattr(cst, type_name)
+                table.setdefault(node_type, []).append(
+                    (rule, getattr(rule, "%s_%s" % (prefix, type_name))))
+    return visits, leaves
+
+
+def _walk(ctx: Context, rules: Sequence[Rule]) -> None:
+    visits, leaves = _dispatch_table(rules)
+    failed: set = set()
+
+    def call(entries: list, node: cst.CSTNode) -> None:
+        for rule, method in entries:
+            if rule in failed:
+                continue
+            try:
+                method(node)
+            except Exception as error:  # a rule's bug must not hide the other rules' findings
+                failed.add(rule)
+                rule.findings.clear()
+                if DEBUG:
+                    print("flake8-asyncio-gotchas: %s failed on %s: %r"
+                          % (rule.code, ctx.filename, error), file=sys.stderr)
+
+    scope_of = ctx.names.scope_of
+    ancestors = ctx.ancestors
+    saved_scopes: List[Scope] = []
+    # Entries: (node, False) to enter, (node, True) to leave.
+    stack: List[Tuple[cst.CSTNode, bool]] = [(ctx.module, False)]
+    while stack:
+        node, leaving = stack.pop()
+        node_type = type(node)
+        if leaving:
+            ancestors.pop()
+            inner = scope_of.get(node)
+            if inner is not None and node is not ctx.module:
+                ctx.scope = saved_scopes.pop()
+            entries = leaves.get(node_type)
+            if entries:
+                call(entries, node)
+            continue
+        entries = visits.get(node_type)
+        if entries:
+            call(entries, node)
+        inner = scope_of.get(node)
+        if inner is not None and node is not ctx.module:
+            saved_scopes.append(ctx.scope)
+            ctx.scope = inner
+        ancestors.append(node)
+        stack.append((node, True))
+        kids = children(node)
+        for kid in reversed(kids):
+            stack.append((kid, False))
+    for rule in rules:
+        if rule not in failed:
+            try:
+                rule.finish()
+            except Exception:
+                rule.findings.clear()
+
+
+class _LocatingCodegenState(CodegenState):
+    """Regenerates the source, noting where each wanted node's first real token lands."""
+
+    def __init__(self, module: cst.Module, wanted: Iterable[cst.CSTNode]) -> None:
+        super().__init__(default_indent=module.default_indent,
+                         default_newline=module.default_newline)
+        self.line = 1
+        self.column = 0
+        self.wanted = set(wanted)
+        self.pending: List[cst.CSTNode] = []
+        self.in_empty_line = 0
+        self.found: Dict[cst.CSTNode, Tuple[int, int]] = {}
+
+    def add_indent_tokens(self) -> None:
+        for token in self.indent_tokens:
+            self.add_token(token)
+
+    def add_token(self, value: str) -> None:
+        self.tokens.append(value)
+        if self.pending and not self.in_empty_line and value and not value.isspace():
+            for node in self.pending:
+                self.found[node] = (self.line, self.column)
+            self.pending.clear()
+        newlines = value.count("\n")
+        if newlines:
+            self.line += newlines
+            self.column = len(value) - value.rfind("\n") - 1
+        else:
+            self.column += len(value)
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        if node in self.wanted:
+            self.pending.append(node)
+        elif type(node) is cst.EmptyLine:   # comments and blank lines before a statement
+            self.in_empty_line += 1
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        if type(node) is cst.EmptyLine:
+            self.in_empty_line -= 1
+
+
+def locate(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> Dict[cst.CSTNode,
+                                                                    Tuple[int, int]]:
+    state = _LocatingCodegenState(module, nodes)
+    module._codegen(state)
+    return state.found
+
+
+def parse(source: str) -> Optional[cst.Module]:
+    """The libcst module, or None when libcst cannot parse it (flake8 reports E999)."""
+    if source.startswith("\ufeff"):
+        source = source[1:]
+    try:
+        return cst.parse_module(source)
+    except Exception:
+        return None
+    except BaseException as error:   # the native parser's panics are BaseExceptions
+        if isinstance(error, (KeyboardInterrupt, SystemExit)):
+            raise
+        return None
+
+
+def check_source(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
+                 settings: Mapping[str, Any]) -> List[Result]:
+    """All findings for one file, sorted by position; never raises."""
+    if not rule_classes or not may_contain_findings(source):
+        return []
+    try:
+        return _check(source, filename, rule_classes, settings)
+    except Exception as error:
+        if DEBUG:
+            print("flake8-asyncio-gotchas: skipped %s: %r" % (filename, error), file=sys.stderr)
+        return []
+
+
+def _check(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
+           settings: Mapping[str, Any]) -> List[Result]:
+    module = parse(source)
+    if module is None:
+        return []
+    ctx = Context(module, collect_scopes(module), filename, settings)
+    rules = [rule_class(ctx) for rule_class in rule_classes]
+    _walk(ctx, rules)
+    findings: List[Finding] = [finding for rule in rules for finding in rule.findings]
+    if not findings:
+        return []
+    positions = locate(module, (finding.node for finding in findings))
+    results = set()
+    for finding in findings:
+        position = positions.get(finding.node)
+        if position is not None:      # a node with no source text of its own: never seen
+            results.add((position[0], position[1], finding.code, finding.message))
+    return sorted(results)

@@ -1,0 +1,567 @@
+"""Scopes, bindings and qualified names: "sleep" -> "time.sleep", "self._lock" -> "threading.Lock".
+
+One pass over the module (`collect_scopes`) records, for every scope, what each name is bound
+to: an import, a def, a class, a parameter, or an assigned value. Then `Resolver` answers:
+- `qualname(expr, scope)`: the dotted name an expression refers to ("time.sleep"), through
+  imports and aliases, with local shadowing (a parameter called `requests` is not the module);
+- `instance_type(expr, scope)`: the type of the object an expression holds when its origin is
+  visible (`s = requests.Session()`, `self._lock = threading.Lock()` anywhere in the class);
+- `definition(expr, scope)`: the same-module def or class a name or `self.method` refers to.
+
+Same-module classes are named "<module>.Outer.Inner"; relative imports keep their leading dots.
+Python's rules are followed where they matter: class bodies are not enclosing scopes for the
+functions inside them, `global`/`nonlocal` redirect a name, comprehensions have their own scope.
+Anything ambiguous (a name bound two different ways) resolves to None: precision first.
+"""
+from __future__ import annotations
+
+from typing import Dict, Iterable, List, Optional, Set, Tuple, Union
+
+import libcst as cst
+
+from .walk import children
+
+LOCAL_PREFIX = "<module>"
+
+FunctionLike = Union[cst.FunctionDef, cst.Lambda]
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+
+# Decorators that leave a method's first parameter alone.
+_STATIC = "staticmethod"
+_CLASSMETHOD = "classmethod"
+
+
+class Binding:
+    """One way a name gets a value in a scope."""
+
+    __slots__ = ("kind", "node", "qualname", "scope", "annotation")
+
+    def __init__(self, kind: str, scope: "Scope", node: Optional[cst.CSTNode] = None,
+                 qualname: Optional[str] = None,
+                 annotation: Optional[cst.BaseExpression] = None) -> None:
+        self.kind = kind            # import | def | class | param | assign | other
+        self.scope = scope          # where `node` (a value expression) is evaluated
+        self.node = node            # the FunctionDef/ClassDef, or the assigned value
+        self.qualname = qualname    # for imports: the imported dotted name
+        self.annotation = annotation
+
+
+class Scope:
+    """A module, class, function, lambda or comprehension scope."""
+
+    def __init__(self, kind: str, node: cst.CSTNode, parent: Optional["Scope"],
+                 name: str = "") -> None:
+        self.kind = kind
+        self.node = node
+        self.parent = parent
+        self.name = name
+        self.bindings: Dict[str, List[Binding]] = {}
+        self.globals: Set[str] = set()
+        self.nonlocals: Set[str] = set()
+        self.loads: List[str] = []          # names read here, resolved lazily
+        self.reads: Optional[Dict[str, int]] = None
+        # For class scopes: `self.<attr> = value` bindings made in its methods.
+        self.attributes: Dict[str, List[Binding]] = {}
+        self.children: List["Scope"] = []
+        self.yields = False                 # a def whose body yields is a generator
+
+    @property
+    def path(self) -> str:
+        """Dotted path of defs and classes from the module: "<module>.Runner.run"."""
+        parts = []
+        scope: Optional[Scope] = self
+        while scope is not None and scope.kind != "module":
+            parts.append(scope.name or "<%s>" % scope.kind)
+            scope = scope.parent
+        return ".".join([LOCAL_PREFIX] + parts[::-1])
+
+    def bind(self, name: str, binding: Binding) -> None:
+        self.bindings.setdefault(name, []).append(binding)
+
+    @property
+    def function(self) -> Optional["Scope"]:
+        """The innermost def/lambda scope, looking through comprehensions."""
+        scope: Optional[Scope] = self
+        while scope is not None and scope.kind == "comprehension":
+            scope = scope.parent
+        if scope is not None and scope.kind in ("function", "lambda"):
+            return scope
+        return None
+
+    @property
+    def is_async(self) -> bool:
+        """Whether code here runs directly in the body of an `async def`."""
+        function = self.function
+        return (function is not None and isinstance(function.node, cst.FunctionDef)
+                and function.node.asynchronous is not None)
+
+
+def dotted_name(node: cst.BaseExpression) -> Optional[str]:
+    """`a.b.c` as the string "a.b.c"; None for anything that is not a plain dotted name."""
+    parts: List[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
+def format_call(func: cst.BaseExpression) -> str:
+    """A callee as written, for messages: `fetch`, `self.fetch`, `asyncio.sleep`."""
+    parts = []
+    while isinstance(func, cst.Attribute):
+        parts.append(func.attr.value)
+        func = func.value
+    if isinstance(func, cst.Name):
+        parts.append(func.value)
+    elif parts:
+        parts.append("…")
+    return ".".join(reversed(parts)) or "…"
+
+
+def decorator_names(func: Union[cst.FunctionDef, cst.ClassDef]) -> List[Optional[str]]:
+    """Decorators as dotted names (calls by their callee); None where not a dotted name."""
+    found = []
+    for decorator in func.decorators:
+        expr = decorator.decorator
+        if isinstance(expr, cst.Call):
+            expr = expr.func
+        found.append(dotted_name(expr))
+    return found
+
+
+def _target_names(target: cst.BaseExpression) -> Iterable[cst.Name]:
+    """Names bound by an assignment target (through tuples, lists and starred)."""
+    if isinstance(target, cst.Name):
+        yield target
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from _target_names(element.value)
+    elif isinstance(target, cst.StarredElement):
+        yield from _target_names(target.value)
+
+
+def _import_binding_names(node: Union[cst.Import, cst.ImportFrom]
+                          ) -> Iterable[Tuple[str, str, cst.CSTNode]]:
+    """(bound name, imported qualname, name node) for each alias of an import."""
+    if isinstance(node, cst.Import):
+        for alias in node.names:
+            full = dotted_name(alias.name) or ""
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                yield alias.asname.name.value, full, alias.asname.name
+            else:
+                yield full.split(".")[0], full.split(".")[0], alias.name
+        return
+    if isinstance(node.names, cst.ImportStar):
+        return
+    base = "." * len(node.relative) + (dotted_name(node.module) if node.module else "")
+    for alias in node.names:
+        imported = alias.name.value if isinstance(alias.name, cst.Name) else ""
+        full = (base + imported) if base.endswith(".") else "%s.%s" % (base, imported)
+        if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            yield alias.asname.name.value, full, alias.asname.name
+        else:
+            yield imported, full, alias.name
+
+
+class _Collector:
+    """Builds the scope tree in one iterative pass over the module."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module_scope = Scope("module", module, None)
+        self.scope_of: Dict[cst.CSTNode, Scope] = {module: self.module_scope}
+        self.not_loads: Set[int] = set()   # ids of Name nodes that are not reads
+
+    def run(self) -> None:
+        stack: List[Tuple[cst.CSTNode, Scope]] = [(self.module_scope.node, self.module_scope)]
+        while stack:
+            node, scope = stack.pop()
+            inner = self.visit(node, scope)
+            kids = children(node)
+            for kid in reversed(kids):
+                stack.append((kid, self._scope_for_child(node, kid, scope, inner)))
+
+    @staticmethod
+    def _scope_for_child(parent: cst.CSTNode, kid: cst.CSTNode, outer: Scope,
+                         inner: Scope) -> Scope:
+        """Decorators, defaults, annotations and bases run in the enclosing scope."""
+        if inner is outer:
+            return outer
+        if isinstance(parent, cst.FunctionDef):
+            return inner if kid is parent.body or kid is parent.params else outer
+        if isinstance(parent, cst.ClassDef):
+            return inner if kid is parent.body else outer
+        if isinstance(parent, _COMPREHENSIONS):
+            # The first iterable runs outside; approximated by running all in the inner scope.
+            return inner
+        return inner
+
+    def _new_scope(self, kind: str, node: cst.CSTNode, parent: Scope, name: str = "") -> Scope:
+        scope = Scope(kind, node, parent, name)
+        parent.children.append(scope)
+        self.scope_of[node] = scope
+        return scope
+
+    def visit(self, node: cst.CSTNode, scope: Scope) -> Scope:
+        """Record what `node` binds; return the scope its children (mostly) belong to."""
+        kind = type(node)
+        if kind is cst.Name:
+            if id(node) not in self.not_loads:
+                scope.loads.append(node.value)
+            return scope
+        if kind is cst.Attribute:
+            self.not_loads.add(id(node.attr))
+            return scope
+        if kind is cst.Arg:
+            if node.keyword is not None:
+                self.not_loads.add(id(node.keyword))
+            return scope
+        if kind is cst.Assign:
+            for target in node.targets:
+                self._bind_target(target.target, scope, node.value)
+            return scope
+        if kind is cst.AnnAssign:
+            if isinstance(node.target, cst.Name):
+                scope.bind(node.target.value, Binding("assign", scope, node.value,
+                                                      annotation=node.annotation.annotation))
+                self.not_loads.add(id(node.target))
+            else:
+                self._bind_attribute(node.target, scope, node.value)
+            return scope
+        if kind is cst.AugAssign:
+            for name in _target_names(node.target):
+                scope.bind(name.value, Binding("other", scope))
+            return scope
+        if kind is cst.NamedExpr:
+            self._bind_target(node.target, self._walrus_scope(scope), node.value)
+            return scope
+        if kind in (cst.For, cst.CompFor):
+            self._bind_target(node.target, scope, None)
+            return scope
+        if kind is cst.WithItem:
+            if node.asname is not None:
+                self._bind_target(node.asname.name, scope, node.item)
+            return scope
+        if kind in (cst.ExceptHandler, cst.ExceptStarHandler):
+            if node.name is not None:
+                self._bind_target(node.name.name, scope, None)
+            return scope
+        if kind in (cst.Import, cst.ImportFrom):
+            for bound, qualname, name_node in _import_binding_names(node):
+                scope.bind(bound, Binding("import", scope, None, qualname))
+            self._mark_names_not_loads(node)
+            return scope
+        if kind is cst.Global:
+            scope.globals.update(item.name.value for item in node.names)
+            self._mark_names_not_loads(node)
+            return scope
+        if kind is cst.Nonlocal:
+            scope.nonlocals.update(item.name.value for item in node.names)
+            self._mark_names_not_loads(node)
+            return scope
+        if kind is cst.FunctionDef:
+            scope.bind(node.name.value, Binding("def", scope, node))
+            self.not_loads.add(id(node.name))
+            inner = self._new_scope("function", node, scope, node.name.value)
+            self._bind_params(node.params, inner)
+            return inner
+        if kind is cst.Lambda:
+            inner = self._new_scope("lambda", node, scope, "<lambda>")
+            self._bind_params(node.params, inner)
+            return inner
+        if kind is cst.ClassDef:
+            scope.bind(node.name.value, Binding("class", scope, node))
+            self.not_loads.add(id(node.name))
+            return self._new_scope("class", node, scope, node.name.value)
+        if kind in _COMPREHENSIONS:
+            return self._new_scope("comprehension", node, scope, "<comprehension>")
+        if kind is cst.Yield:
+            function = scope.function
+            if function is not None:
+                function.yields = True
+            return scope
+        if kind is cst.Del:
+            return scope
+        if kind is cst.MatchAs and isinstance(node.name, cst.Name):
+            self._bind_target(node.name, scope, None)
+        elif kind is cst.MatchStar and isinstance(node.name, cst.Name):
+            self._bind_target(node.name, scope, None)
+        return scope
+
+    @staticmethod
+    def _walrus_scope(scope: Scope) -> Scope:
+        while scope.kind == "comprehension" and scope.parent is not None:
+            scope = scope.parent
+        return scope
+
+    def _mark_names_not_loads(self, node: cst.CSTNode) -> None:
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, cst.Name):
+                self.not_loads.add(id(current))
+            stack.extend(children(current))
+
+    def _bind_params(self, params: cst.Parameters, scope: Scope) -> None:
+        every = list(params.posonly_params) + list(params.params) + list(params.kwonly_params)
+        for extra in (params.star_arg, params.star_kwarg):
+            if isinstance(extra, cst.Param):
+                every.append(extra)
+        for param in every:
+            annotation = param.annotation.annotation if param.annotation else None
+            scope.bind(param.name.value, Binding("param", scope, param, annotation=annotation))
+            self.not_loads.add(id(param.name))
+
+    def _bind_target(self, target: cst.BaseExpression, scope: Scope,
+                     value: Optional[cst.BaseExpression]) -> None:
+        if isinstance(target, cst.Name):
+            scope.bind(target.value, Binding("assign" if value is not None else "other",
+                                             scope, value))
+            self.not_loads.add(id(target))
+            return
+        if isinstance(target, (cst.Attribute, cst.Subscript)):
+            self._bind_attribute(target, scope, value)
+            return
+        for name in _target_names(target):
+            scope.bind(name.value, Binding("other", scope))
+            self.not_loads.add(id(name))
+
+    def _bind_attribute(self, target: cst.BaseExpression, scope: Scope,
+                        value: Optional[cst.BaseExpression]) -> None:
+        """`self.x = value` in a method: remember it on the class."""
+        if not (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)):
+            return
+        owner = self_class(scope, target.value.value)
+        if owner is not None:
+            owner.attributes.setdefault(target.attr.value, []).append(
+                Binding("assign" if value is not None else "other", scope, value))
+
+
+def self_class(scope: Scope, name: str) -> Optional[Scope]:
+    """The class scope when `name` is the `self` parameter of the method `scope` runs in."""
+    function = scope.function
+    if function is None or not isinstance(function.node, cst.FunctionDef):
+        return None
+    owner = function.parent
+    if owner is None or owner.kind != "class":
+        return None
+    if _STATIC in decorator_names(function.node) or _CLASSMETHOD in decorator_names(
+            function.node):
+        return None
+    params = list(function.node.params.posonly_params) + list(function.node.params.params)
+    if not params or params[0].name.value != name:
+        return None
+    # The name must still mean that parameter where it is used.
+    if len(function.bindings.get(name, ())) != 1:
+        return None
+    return owner
+
+
+def cls_class(scope: Scope, name: str) -> Optional[Scope]:
+    """The class scope when `name` is the `cls` parameter of a classmethod."""
+    function = scope.function
+    if function is None or not isinstance(function.node, cst.FunctionDef):
+        return None
+    owner = function.parent
+    if owner is None or owner.kind != "class":
+        return None
+    if _CLASSMETHOD not in decorator_names(function.node):
+        return None
+    params = list(function.node.params.posonly_params) + list(function.node.params.params)
+    if not params or params[0].name.value != name:
+        return None
+    return owner
+
+
+def collect_scopes(module: cst.Module) -> "Resolver":
+    collector = _Collector(module)
+    collector.run()
+    return Resolver(collector.module_scope, collector.scope_of)
+
+
+_MAX_DEPTH = 6
+
+
+class Resolver:
+    """Answers name questions about one module; see the module docstring."""
+
+    def __init__(self, module_scope: Scope, scope_of: Dict[cst.CSTNode, Scope]) -> None:
+        self.module_scope = module_scope
+        self.scope_of = scope_of
+        self._reads_done = False
+
+    # -- where a name lives ------------------------------------------------------------------
+
+    def binding_scope(self, name: str, scope: Scope) -> Optional[Scope]:
+        """The scope whose binding of `name` is visible from `scope`; None for builtins."""
+        if name in scope.globals:
+            return self.module_scope if name in self.module_scope.bindings else None
+        current: Optional[Scope] = scope
+        if name in scope.nonlocals:
+            current = scope.parent
+        first = True
+        while current is not None:
+            if current.kind != "class" or first:
+                if name in current.bindings:
+                    return current
+            first = False
+            current = current.parent
+        return None
+
+    def bindings(self, name: str, scope: Scope) -> Optional[List[Binding]]:
+        owner = self.binding_scope(name, scope)
+        return None if owner is None else owner.bindings[name]
+
+    # -- what an expression refers to -------------------------------------------------------
+
+    def qualname(self, expr: cst.BaseExpression, scope: Scope, _depth: int = 0
+                 ) -> Optional[str]:
+        """The dotted name `expr` refers to, or None when unknown or ambiguous."""
+        if _depth > _MAX_DEPTH:
+            return None
+        if isinstance(expr, cst.Name):
+            bindings = self.bindings(expr.value, scope)
+            if bindings is None:
+                return expr.value                      # a builtin, or undefined
+            return self._qualname_of_bindings(expr.value, bindings)
+        if isinstance(expr, cst.Attribute):
+            base = self.qualname(expr.value, scope, _depth + 1)
+            if base is None:
+                base = self.instance_type(expr.value, scope, _depth + 1)
+            return None if base is None else "%s.%s" % (base, expr.attr.value)
+        return None
+
+    def _qualname_of_bindings(self, name: str, bindings: List[Binding]) -> Optional[str]:
+        kinds = {b.kind for b in bindings}
+        if kinds == {"import"}:
+            names = {b.qualname for b in bindings}
+            return names.pop() if len(names) == 1 else None
+        if len(bindings) == 1 and bindings[0].kind in ("def", "class"):
+            return "%s.%s" % (bindings[0].scope.path, name)
+        return None
+
+    def definition(self, expr: cst.BaseExpression, scope: Scope
+                   ) -> Optional[Union[cst.FunctionDef, cst.ClassDef]]:
+        """The same-module def or class `expr` names: `f`, `self.m`, `cls.m`, `Class.m`."""
+        if isinstance(expr, cst.Name):
+            bindings = self.bindings(expr.value, scope)
+            if bindings and len(bindings) == 1 and bindings[0].kind in ("def", "class"):
+                return bindings[0].node  # type: ignore[return-value]
+            return None
+        if not isinstance(expr, cst.Attribute):
+            return None
+        owner = self.class_of(expr.value, scope)
+        if owner is None:
+            return None
+        return self.method(owner, expr.attr.value)
+
+    def class_of(self, expr: cst.BaseExpression, scope: Scope) -> Optional[Scope]:
+        """The same-module class scope `expr` stands for (as class or instance), if known."""
+        if isinstance(expr, cst.Name):
+            owner = self_class(scope, expr.value) or cls_class(scope, expr.value)
+            if owner is not None:
+                return owner
+            target = self.definition(expr, scope)
+            if isinstance(target, cst.ClassDef):
+                return self.scope_of.get(target)
+            kind = self.instance_type(expr, scope)
+        else:
+            kind = self.instance_type(expr, scope)
+        return self.local_class(kind) if kind else None
+
+    def local_class(self, path: str) -> Optional[Scope]:
+        """The class scope for a "<module>.A.B" path."""
+        if not path.startswith(LOCAL_PREFIX + "."):
+            return None
+        scope: Optional[Scope] = self.module_scope
+        for part in path.split(".")[1:]:
+            if scope is None:
+                return None
+            bindings = scope.bindings.get(part)
+            if not bindings or len(bindings) != 1 or bindings[0].kind != "class":
+                return None
+            scope = self.scope_of.get(bindings[0].node)  # type: ignore[arg-type]
+        return scope
+
+    def method(self, owner: Scope, name: str, _depth: int = 0
+               ) -> Optional[Union[cst.FunctionDef, cst.ClassDef]]:
+        """`name` defined in class `owner` or, failing that, in its same-module bases."""
+        bindings = owner.bindings.get(name)
+        if bindings:
+            if len(bindings) == 1 and bindings[0].kind == "def":
+                return bindings[0].node  # type: ignore[return-value]
+            return None
+        if _depth > _MAX_DEPTH or not isinstance(owner.node, cst.ClassDef):
+            return None
+        for base in owner.node.bases:
+            base_scope = self.class_of(base.value, owner.parent or self.module_scope)
+            if base_scope is not None:
+                found = self.method(base_scope, name, _depth + 1)
+                if found is not None:
+                    return found
+        return None
+
+    def instance_type(self, expr: cst.BaseExpression, scope: Scope, _depth: int = 0
+                      ) -> Optional[str]:
+        """The qualified type of the object `expr` holds, when its origin is visible."""
+        from .calls import FACTORY_RETURNS  # data only; imported late to keep names.py leaf
+
+        if _depth > _MAX_DEPTH:
+            return None
+        if isinstance(expr, cst.Call):
+            called = self.qualname(expr.func, scope, _depth + 1)
+            if called is None:
+                return None
+            return FACTORY_RETURNS.get(called, called)
+        if isinstance(expr, cst.Await):
+            return None
+        if isinstance(expr, cst.Name):
+            owner = self.binding_scope(expr.value, scope)
+            if owner is None:
+                return None
+            return self._type_of_bindings(owner.bindings[expr.value], _depth)
+        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
+            owner = self_class(scope, expr.value.value)
+            if owner is not None:
+                attribute = owner.attributes.get(expr.attr.value)
+                if attribute:
+                    return self._type_of_bindings(attribute, _depth)
+        return None
+
+    def _type_of_bindings(self, bindings: List[Binding], depth: int) -> Optional[str]:
+        types = set()
+        for binding in bindings:
+            if binding.annotation is not None:
+                kind = self.qualname(binding.annotation, binding.scope, depth + 1)
+            elif binding.kind == "assign" and binding.node is not None:
+                kind = self.instance_type(binding.node, binding.scope,  # type: ignore[arg-type]
+                                          depth + 1)
+            else:
+                return None
+            if kind is None:
+                return None
+            types.add(kind)
+        return types.pop() if len(types) == 1 else None
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def read_count(self, name: str, scope: Scope) -> int:
+        """How often `name` (as bound in `scope`) is read, there or in nested scopes."""
+        if not self._reads_done:
+            self._count_reads()
+        return (scope.reads or {}).get(name, 0)
+
+    def _count_reads(self) -> None:
+        self._reads_done = True
+        stack = [self.module_scope]
+        while stack:
+            scope = stack.pop()
+            stack.extend(scope.children)
+            for name in scope.loads:
+                owner = self.binding_scope(name, scope)
+                if owner is not None:
+                    if owner.reads is None:
+                        owner.reads = {}
+                    owner.reads[name] = owner.reads.get(name, 0) + 1

@@ -1,0 +1,52 @@
+"""The flake8 entry point: options in, findings out; nothing else.
+
+flake8 creates one Plugin per file with the `tree` (ast, unused: libcst parses `lines`),
+`lines` and `filename` it already has, and calls `run()`. Options are class-level, set once by
+`parse_options`; they are plain data, so the class pickles for `flake8 -j`.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+from typing import Any, Dict, Iterator, List, Tuple, Type
+
+from . import __version__
+from .engine import check_source
+from .rules import ALL_RULES, all_options
+
+
+class Plugin:
+    name = "flake8-asyncio-gotchas"
+    version = __version__
+
+    # dest -> parsed value, for every rule option; defaults until flake8 parses options.
+    settings: Dict[str, Any] = {option.dest: option.parse(option.default)
+                                for option in all_options()}
+
+    def __init__(self, tree: ast.AST, lines: List[str], filename: str = "") -> None:
+        self.lines = lines
+        self.filename = filename
+
+    @classmethod
+    def add_options(cls, manager: Any) -> None:
+        for option in all_options():
+            manager.add_option(option.flag, default=option.default, parse_from_config=True,
+                               metavar=option.metavar, help=option.help)
+
+    @classmethod
+    def parse_options(cls, options: argparse.Namespace) -> None:
+        settings = {}
+        for option in all_options():
+            raw = getattr(options, option.dest, option.default)
+            try:
+                settings[option.dest] = option.parse(raw)
+            except ValueError as error:
+                raise SystemExit("flake8-asyncio-gotchas: bad value for %s: %s"
+                                 % (option.flag, error))
+        cls.settings = settings
+
+    def run(self) -> Iterator[Tuple[int, int, str, Type["Plugin"]]]:
+        source = "".join(self.lines)
+        for line, column, _code, message in check_source(source, self.filename, ALL_RULES,
+                                                           self.settings):
+            yield line, column, message, type(self)

@@ -1,0 +1,77 @@
+"""The shape every rule has: code, name, message, docs as data, and node subscriptions.
+
+A rule subclasses `Rule`, sets the class attributes, and defines `visit_<NodeType>` and/or
+`leave_<NodeType>` methods (libcst node class names: `visit_Call`, `leave_FunctionDef`). The
+engine walks each file once and calls them; a rule calls `self.report(node, **fields)`, and
+`message` is formatted with those fields. One rule object is made per file, so a rule may keep
+per-file state on `self`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, List, Tuple
+
+import libcst as cst
+
+if TYPE_CHECKING:
+    from ..engine import Context
+
+
+@dataclass(frozen=True)
+class Option:
+    """A flake8 option a rule reads; `parse` turns the raw value into what the rule uses."""
+
+    flag: str                          # "--asyncio-cpu-loop-threshold"
+    default: Any
+    help: str
+    parse: Callable[[Any], Any] = lambda value: value
+    metavar: str = "VALUE"
+
+    @property
+    def dest(self) -> str:
+        return self.flag.lstrip("-").replace("-", "_")
+
+
+@dataclass
+class Finding:
+    node: cst.CSTNode
+    code: str
+    message: str
+
+
+class Rule:
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    message: ClassVar[str] = ""
+    # Documentation, as data: rendered into docs/rules/<code>.md and the README's rule table.
+    summary: ClassVar[str] = ""        # one line: what it reports
+    why: ClassVar[str] = ""            # why it is a bug
+    example: ClassVar[str] = ""        # code that is reported
+    instead: ClassVar[str] = ""        # the same code, fixed
+    limits: ClassVar[str] = ""         # what it knowingly does not report
+    options: ClassVar[Tuple[Option, ...]] = ()
+    references: ClassVar[Tuple[str, ...]] = ()
+
+    def __init__(self, ctx: "Context") -> None:
+        self.ctx = ctx
+        self.findings: List[Finding] = []
+
+    def report(self, node: cst.CSTNode, **fields: Any) -> None:
+        self.findings.append(Finding(node, self.code, self.message.format(**fields)))
+
+    def option(self, dest: str) -> Any:
+        return self.ctx.settings[dest]
+
+    def finish(self) -> None:
+        """Called once after the walk, for rules that decide at the end of the file."""
+
+    @classmethod
+    def subscriptions(cls) -> Dict[str, List[str]]:
+        """{"visit": [node class names], "leave": [...]}, from the method names."""
+        found: Dict[str, List[str]] = {"visit": [], "leave": []}
+        for attribute in dir(cls):
+            for prefix in ("visit", "leave"):
+                if attribute.startswith(prefix + "_"):
+                    found[prefix].append(attribute[len(prefix) + 1:])
+        return found
+

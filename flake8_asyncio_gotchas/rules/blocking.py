@@ -1,0 +1,8 @@
+"""AIO2xx: blocking the event loop inside async def."""
+from __future__ import annotations
+
+from typing import List, Type
+
+from .base import Rule
+
+RULES: List[Type[Rule]] = []

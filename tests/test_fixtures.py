@@ -1,0 +1,57 @@
+"""Every .py file under fixtures/ is a test: the findings must equal the marked lines exactly."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, List, Set, Tuple
+
+import pytest
+from conftest import UNOWNED_CODES
+from fixture_marks import expected_findings, fixture_options
+
+from flake8_asyncio_gotchas.engine import check_source
+from flake8_asyncio_gotchas.rules import ALL_RULES, RULES_BY_CODE, all_options
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = sorted((ROOT / "fixtures").rglob("*.py"))
+
+
+def settings_for(path: Path) -> Dict[str, object]:
+    """Default option values, overridden by the fixture's `# fixture-option:` comments."""
+    raw = fixture_options(path)
+    settings = {}
+    for option in all_options():
+        settings[option.dest] = option.parse(raw.pop(option.flag, option.default))
+    assert not raw, "unknown fixture options: %s" % sorted(raw)
+    return settings
+
+
+def lint(path: Path) -> List[Tuple[int, int, str, str]]:
+    source = path.read_text(encoding="utf-8")
+    return check_source(source, str(path), ALL_RULES, settings_for(path))
+
+
+def describe(path: Path, pairs: Set[Tuple[int, str]]) -> str:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return "\n".join("  %s:%d: %s    | %s" % (path.name, line, code, lines[line - 1].strip())
+                     for line, code in sorted(pairs))
+
+
+def test_there_are_fixtures() -> None:
+    assert len(FIXTURES) > 10
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[str(p.relative_to(ROOT / "fixtures"))
+                                                for p in FIXTURES])
+def test_fixture(path: Path) -> None:
+    expected_all = expected_findings(path)
+    unowned = {code for _line, code in expected_all if code not in RULES_BY_CODE}
+    UNOWNED_CODES.update(unowned)
+    expected = {(line, code) for line, code in expected_all if code in RULES_BY_CODE}
+    found = {(line, code) for line, _col, code, _message in lint(path)}
+    missing, extra = expected - found, found - expected
+    report = []
+    if missing:
+        report.append("marked but not found:\n" + describe(path, missing))
+    if extra:
+        report.append("found but not marked:\n" + describe(path, extra))
+    assert not report, "\n".join(report)
