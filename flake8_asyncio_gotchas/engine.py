@@ -177,8 +177,10 @@ class _LocatingCodegenState(CodegenState):
             self.in_empty_line -= 1
 
 
-def locate(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> Dict[cst.CSTNode,
-                                                                    Tuple[int, int]]:
+Position = Tuple[int, int]
+
+
+def locate(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> Dict[cst.CSTNode, Position]:
     state = _LocatingCodegenState(module, nodes)
     module._codegen(state)
     return state.found

@@ -47,6 +47,6 @@ class Plugin:
 
     def run(self) -> Iterator[Tuple[int, int, str, Type["Plugin"]]]:
         source = "".join(self.lines)
-        for line, column, _code, message in check_source(source, self.filename, ALL_RULES,
-                                                           self.settings):
+        results = check_source(source, self.filename, ALL_RULES, self.settings)
+        for line, column, _code, message in results:
             yield line, column, message, type(self)

@@ -1,0 +1,88 @@
+"""End to end through the real flake8 executable: files, -j, stdin, noqa, ignore."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import List, Set, Tuple
+
+from fixture_marks import expected_findings
+
+from flake8_asyncio_gotchas.rules import RULES_BY_CODE
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = ROOT / "fixtures" / "notebook"
+
+
+def flake8(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "flake8", "--isolated", *args], input=stdin,
+                          capture_output=True, text=True, cwd=str(cwd), timeout=300)
+
+
+def findings(output: str) -> Set[Tuple[str, int, str]]:
+    """{(file name, line, code)} from flake8's default output format."""
+    found = set()
+    for row in output.splitlines():
+        path, line, _col, rest = row.split(":", 3)
+        found.add((Path(path).name, int(line), rest.split()[0]))
+    return found
+
+
+def marked(paths: List[Path]) -> Set[Tuple[str, int, str]]:
+    return {(p.name, line, code) for p in paths for line, code in expected_findings(p)
+            if code in RULES_BY_CODE}
+
+
+def test_notebook_findings_match_marks() -> None:
+    result = flake8("--select", "AIO", str(NOTEBOOK))
+    assert result.returncode == (1 if result.stdout else 0), result.stderr
+    found = findings(result.stdout)
+    assert found == marked(sorted(NOTEBOOK.glob("*.py")))
+    assert ("20_gotcha_coroutine_not_awaited.py", 11, "AIO100") in found
+    threaded = {"01_threads_counter_race.py", "02_threads_counter_small.py",
+                "13_lightweight_threads_idle.py", "16_restaurant_simulator.py"}
+    assert not {f for f in found if f[0] in threaded}
+
+
+def test_parallel_run_gives_the_same_findings() -> None:
+    serial = flake8("--select", "AIO", "-j", "1", "fixtures")
+    parallel = flake8("--select", "AIO", "-j", "2", "fixtures")
+    assert serial.stderr == "" and parallel.stderr == ""
+    assert serial.stdout and sorted(serial.stdout.splitlines()) == sorted(
+        parallel.stdout.splitlines())
+
+
+def test_stdin_gives_the_same_findings_as_the_file() -> None:
+    path = NOTEBOOK / "20_gotcha_coroutine_not_awaited.py"
+    on_file = flake8("--select", "AIO", str(path.relative_to(ROOT)))
+    on_stdin = flake8("--select", "AIO", "-", "--stdin-display-name",
+                      str(path.relative_to(ROOT)), stdin=path.read_text())
+    assert on_file.stdout and on_file.stdout == on_stdin.stdout
+
+
+BAD = "async def fetch():\n    pass\n\n\nasync def main():\n    fetch(){}\n"
+
+
+def test_noqa_with_our_code_silences_the_line(tmp_path: Path) -> None:
+    for suffix, expected in (("", 1), ("  # noqa: AIO100", 0), ("  # noqa: E501", 1),
+                             ("  # noqa", 0)):
+        path = tmp_path / "bad.py"
+        path.write_text(BAD.format(suffix))
+        result = flake8("--select", "AIO", str(path))
+        assert len(result.stdout.splitlines()) == expected, (suffix, result.stdout)
+
+
+def test_select_and_ignore_work_with_our_codes(tmp_path: Path) -> None:
+    path = tmp_path / "bad.py"
+    path.write_text(BAD.format(""))
+    assert "AIO100" in flake8(str(path)).stdout
+    assert "AIO100" not in flake8("--extend-ignore", "AIO100", str(path)).stdout
+    assert "AIO100" not in flake8("--select", "E,W", str(path)).stdout
+
+
+def test_syntax_error_is_reported_by_flake8_not_by_us(tmp_path: Path) -> None:
+    path = tmp_path / "broken.py"
+    path.write_text("async def f(:\n    await x\n")
+    result = flake8(str(path))
+    assert "E999" in result.stdout and "AIO" not in result.stdout
+    assert "Traceback" not in result.stderr
