@@ -16,7 +16,9 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type
+import threading
+from typing import (Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple,
+                    Type)
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -49,12 +51,14 @@ class Context:
                  settings: Mapping[str, Any]) -> None:
         self.module = module
         self.names = resolver
-        self.index = CoroutineIndex(resolver)
+        self.index = CoroutineIndex(resolver, filename)
         self.filename = filename
         self.settings = settings
         self.scope: Scope = resolver.module_scope
         # Ancestors of the node being visited, outermost first (the node itself excluded).
         self.ancestors: List[cst.CSTNode] = []
+        # Per-file work that several rules of one family share, computed once (by key).
+        self.shared: Dict[str, Any] = {}
 
     @property
     def in_async_def(self) -> bool:
@@ -187,9 +191,54 @@ Position = Tuple[int, int]
 
 
 def locate(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> Dict[cst.CSTNode, Position]:
-    state = _LocatingCodegenState(module, nodes)
-    module._codegen(state)
+    wanted = set(nodes)
+    state = _LocatingCodegenState(module, wanted)
+    try:
+        module._codegen(state)
+    except RecursionError:
+        # libcst's code generation recurses about four Python frames per nesting level: a
+        # 300-term `a + b + ...` is too deep. Only then: again, in a thread with room to recurse.
+        state = _LocatingCodegenState(module, wanted)
+        run_deep(module._codegen, state)
     return state.found
+
+
+# For trees too deep for the default recursion limit: room for ~25 frames per nesting level of
+# the deepest code CPython's parser accepts (about 3000 levels), and the C stack that needs.
+_DEEP_RECURSION_LIMIT = 100_000
+_DEEP_STACK_BYTES = 1024 * 1024 * 1024
+
+
+def run_deep(function: Callable[..., Any], *args: Any) -> Any:
+    """`function(*args)` in a thread with a big stack and a high recursion limit; re-raises.
+
+    The stack is reserved, not used: only the pages the recursion touches take memory. The
+    recursion limit is process-wide, so it is raised only while the caller waits here.
+    """
+    outcome: Dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = function(*args)
+        except BaseException as error:   # handed to the caller's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target, name="flake8-asyncio-gotchas-deep")
+    old_limit = sys.getrecursionlimit()
+    old_size = threading.stack_size()
+    try:
+        sys.setrecursionlimit(max(old_limit, _DEEP_RECURSION_LIMIT))
+        threading.stack_size(_DEEP_STACK_BYTES)   # read when the thread starts
+        try:
+            thread.start()
+        finally:
+            threading.stack_size(old_size)
+        thread.join()
+    finally:
+        sys.setrecursionlimit(old_limit)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
 
 
 def parse(source: str) -> Optional[cst.Module]:
@@ -230,10 +279,12 @@ def _check(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
     findings: List[Finding] = [finding for rule in rules for finding in rule.findings]
     if not findings:
         return []
-    positions = locate(module, (finding.node for finding in findings))
+    positions = locate(module, (node for finding in findings
+                                for node in (finding.node,) + finding.related))
     results = set()
     for finding in findings:
         position = positions.get(finding.node)
         if position is not None:      # a node with no source text of its own: never seen
-            results.add((position[0], position[1], finding.code, finding.message))
+            message = finding.message if finding.render is None else finding.render(positions)
+            results.add((position[0], position[1], finding.code, message))
     return sorted(results)

@@ -2,33 +2,39 @@
 
 Known without running anything:
 - `async def` of the same module: module functions, nested functions through enclosing
-  scopes, methods through `self.`/`cls.`/`ClassName.` (inherited from same-module bases too);
-- the standard library's coroutine functions and methods (`calls.STDLIB_COROUTINE_FUNCTIONS`).
+  scopes, methods through `self.`/`cls.`/`ClassName.`/`super().` and through instances whose
+  origin is visible (`c = Client()`), inherited from same-module or first-party bases;
+- the standard library's coroutine functions and methods (`calls.STDLIB_COROUTINE_FUNCTIONS`);
+- `async def` in other first-party modules, imported with `from .service import fetch`,
+  `from pkg.service import fetch`, `import pkg.service as s` (re-exports through `__init__.py`,
+  star imports and first-party base classes followed). Modules are found on disk (see
+  `modules.py`), summarised with `ast` (never imported), and cached per process.
 
 An `async def` whose decorators may change what a call returns is not assumed to return a
-coroutine: only the pass-through decorators below are trusted.
+coroutine: only the pass-through decorators below are trusted. A name bound in several ways is
+not a coroutine function unless every binding is one. A method looked up through a base class
+that cannot be read (third-party, dynamic) is not assumed to be anything.
 """
 from __future__ import annotations
+
+from typing import Dict, Optional
 
 import libcst as cst
 
 from .calls import STDLIB_COROUTINE_FUNCTIONS
-from .names import Resolver, Scope
-
-PASS_THROUGH_DECORATORS = frozenset({
-    "staticmethod", "classmethod",
-    "abc.abstractmethod",
-    "functools.wraps", "functools.cache", "functools.lru_cache",
-    "typing.overload", "typing_extensions.overload",
-    "typing.override", "typing_extensions.override",
-})
+from .calls.coroutines import (NEUTRAL_BASES, PASS_THROUGH_CLASS_WRAPPERS,
+                               PASS_THROUGH_DECORATORS)
+from .modules import MAX_DEPTH, Entry, ProjectModules
+from .names import LOCAL_PREFIX, Resolver, Scope, self_class
 
 
 class CoroutineIndex:
     """Answers "does this call make a coroutine?" for one module."""
 
-    def __init__(self, resolver: Resolver) -> None:
+    def __init__(self, resolver: Resolver, filename: str = "") -> None:
         self.names = resolver
+        self.project = ProjectModules(filename)
+        self._lookups: Dict[str, Optional[Entry]] = {}
 
     def is_coroutine_def(self, func: cst.FunctionDef, scope: Scope) -> bool:
         """An `async def` (not an async generator) whose decorators all pass calls through.
@@ -50,12 +56,112 @@ class CoroutineIndex:
 
     def is_coroutine_call(self, call: cst.Call, scope: Scope) -> bool:
         """Whether `call` (made in `scope`) calls a coroutine function."""
-        target = self.names.definition(call.func, scope)
-        if isinstance(target, cst.FunctionDef):
-            def_scope = self.names.scope_of.get(target)
-            outer = def_scope.parent if def_scope is not None else None
-            return outer is not None and self.is_coroutine_def(target, outer)
-        if target is not None:
-            return False
-        return self.names.qualname(call.func, scope) in STDLIB_COROUTINE_FUNCTIONS
+        return self.is_coroutine_function(call.func, scope)
 
+    def is_coroutine_function(self, expr: cst.BaseExpression, scope: Scope) -> bool:
+        """Whether `expr` (evaluated in `scope`) is known to be a coroutine function."""
+        if isinstance(expr, cst.Name):
+            bindings = self.names.bindings(expr.value, scope)
+            if bindings and len(bindings) == 1 and bindings[0].kind == "def":
+                return self._is_local_coroutine(bindings[0].node)  # type: ignore[arg-type]
+            if bindings and any(binding.kind != "import" for binding in bindings):
+                return False
+        elif isinstance(expr, cst.Attribute):
+            owner = self._super_class(expr.value, scope)
+            if owner is not None:
+                return bool(self._bases_kind(owner, expr.attr.value, 0))
+            owner = self._class_of(expr.value, scope)
+            if owner is not None:
+                return bool(self._method_kind(owner, expr.attr.value, 0))
+        else:
+            return False
+        qualname = self.names.qualname(expr, scope)
+        if qualname is None or qualname.startswith(LOCAL_PREFIX):
+            return False
+        if qualname in STDLIB_COROUTINE_FUNCTIONS:
+            return True
+        entry = self._lookup(qualname)
+        return entry is not None and entry[0] == "function" and entry[1] is True
+
+    def _is_local_coroutine(self, func: cst.FunctionDef) -> bool:
+        def_scope = self.names.scope_of.get(func)
+        outer = def_scope.parent if def_scope is not None else None
+        return outer is not None and self.is_coroutine_def(func, outer)
+
+    def _class_of(self, expr: cst.BaseExpression, scope: Scope) -> Optional[Scope]:
+        """`names.class_of`, also for a method's `self` used in a nested lambda or def."""
+        owner = self.names.class_of(expr, scope)
+        if owner is None and isinstance(expr, cst.Name):
+            binder = self.names.binding_scope(expr.value, scope)
+            if binder is not None and binder is not scope and binder.kind == "function":
+                owner = self_class(binder, expr.value)
+        return owner
+
+    def _lookup(self, qualname: str) -> Optional[Entry]:
+        if qualname not in self._lookups:
+            self._lookups[qualname] = self.project.lookup(qualname)
+        return self._lookups[qualname]
+
+    def _super_class(self, expr: cst.BaseExpression, scope: Scope) -> Optional[Scope]:
+        """The class whose method runs `super().…` (argument-less `super()` only)."""
+        if not (isinstance(expr, cst.Call) and not expr.args
+                and isinstance(expr.func, cst.Name) and expr.func.value == "super"
+                and self.names.bindings("super", scope) is None):
+            return None
+        function = scope.function
+        if function is None or not isinstance(function.node, cst.FunctionDef):
+            return None
+        owner = function.parent
+        return owner if owner is not None and owner.kind == "class" else None
+
+    def _method_kind(self, owner: Scope, name: str, depth: int) -> Optional[bool]:
+        """True/False when same-module class `owner` (or a base) defines `name`, else None."""
+        if name in owner.attributes:
+            return False                     # `self.name = …` somewhere: not only the method
+        bindings = owner.bindings.get(name)
+        if bindings:
+            if len(bindings) == 1 and bindings[0].kind == "def":
+                return self._leaves_methods_alone(owner) and self.is_coroutine_def(
+                    bindings[0].node, owner)  # type: ignore[arg-type]
+            return False
+        return self._bases_kind(owner, name, depth)
+
+    def _leaves_methods_alone(self, owner: Scope) -> bool:
+        """Whether the class's decorators and metaclass are known not to wrap its methods."""
+        node = owner.node
+        if not isinstance(node, cst.ClassDef):
+            return False
+        outer = owner.parent or self.names.module_scope
+        wrappers = [decorator.decorator for decorator in node.decorators]
+        wrappers.extend(keyword.value for keyword in node.keywords
+                        if keyword.keyword is not None and keyword.keyword.value == "metaclass")
+        for wrapper in wrappers:
+            if isinstance(wrapper, cst.Call):
+                wrapper = wrapper.func
+            if self.names.qualname(wrapper, outer) not in PASS_THROUGH_CLASS_WRAPPERS:
+                return False
+        return True
+
+    def _bases_kind(self, owner: Scope, name: str, depth: int) -> Optional[bool]:
+        if depth > MAX_DEPTH or not isinstance(owner.node, cst.ClassDef):
+            return False
+        outer = owner.parent or self.names.module_scope
+        for base in owner.node.bases:
+            expr = base.value
+            if isinstance(expr, cst.Subscript):
+                expr = expr.value
+            local = self.names.class_of(expr, outer)
+            if local is not None:
+                kind = self._method_kind(local, name, depth + 1)
+            else:
+                qualname = self.names.qualname(expr, outer)
+                if qualname in NEUTRAL_BASES:
+                    continue
+                entry = self._lookup(qualname) if qualname else None
+                if entry is None or entry[0] != "class":
+                    return False             # a base we cannot read may define it
+                kind = self.project.method_kind(entry[1], entry[2],  # type: ignore[arg-type]
+                                                name, depth + 1)
+            if kind is not None:
+                return kind
+        return None

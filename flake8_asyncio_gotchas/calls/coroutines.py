@@ -1,7 +1,7 @@
 """Coroutine functions of the standard library, and APIs that take callbacks (AIO1xx)."""
 from __future__ import annotations
 
-from typing import Dict, FrozenSet
+from typing import Dict, FrozenSet, Tuple
 
 from .types import LOOP
 
@@ -63,4 +63,123 @@ STDLIB_COROUTINE_FUNCTIONS: FrozenSet[str] = frozenset({
     LOOP + ".subprocess_shell",
     LOOP + ".connect_read_pipe",
     LOOP + ".connect_write_pipe",
+    LOOP + ".sock_recvfrom_into",
+    "asyncio.StreamReader.read",
+    "asyncio.StreamReader.readline",
+    "asyncio.StreamReader.readexactly",
+    "asyncio.StreamReader.readuntil",
+    "asyncio.StreamWriter.drain",
+    "asyncio.StreamWriter.wait_closed",
+    "asyncio.StreamWriter.start_tls",
+    "asyncio.Server.serve_forever",
+    "asyncio.Server.start_serving",
+    "asyncio.Server.wait_closed",
+    "asyncio.subprocess.Process.wait",
+    "asyncio.subprocess.Process.communicate",
+})
+
+# Loop types as annotations spell them: the callback-taking loop methods apply to each.
+LOOP_TYPES = (LOOP, "asyncio.BaseEventLoop", "asyncio.events.AbstractEventLoop",
+              "asyncio.base_events.BaseEventLoop")
+
+EXECUTOR_TYPES = ("concurrent.futures.Executor", "concurrent.futures.ThreadPoolExecutor",
+                  "concurrent.futures.ProcessPoolExecutor",
+                  "concurrent.futures.thread.ThreadPoolExecutor",
+                  "concurrent.futures.process.ProcessPoolExecutor")
+
+
+class CallbackApi:
+    """Where an API takes its callback (position, keyword) and what to do instead."""
+
+    __slots__ = ("position", "keyword", "fix")
+
+    def __init__(self, position: int, keyword: str, fix: str) -> None:
+        self.position = position
+        self.keyword = keyword
+        self.fix = fix
+
+
+# What to write instead, by the kind of API that calls the function synchronously.
+SCHEDULE_FIX = ("pass a sync function that schedules it with `asyncio.create_task()` (keeping "
+                "the task), or `asyncio.run_coroutine_threadsafe()` from another thread")
+THREAD_FIX = ("`await` it directly instead of running it in a thread, or pass a sync function "
+              "that runs it with `asyncio.run()` there")
+
+_LOOP_CALLBACKS = {
+    "call_soon": CallbackApi(0, "callback", SCHEDULE_FIX),
+    "call_soon_threadsafe": CallbackApi(0, "callback", SCHEDULE_FIX),
+    "call_later": CallbackApi(1, "callback", SCHEDULE_FIX),
+    "call_at": CallbackApi(1, "callback", SCHEDULE_FIX),
+    "run_in_executor": CallbackApi(1, "func", THREAD_FIX),
+    "add_signal_handler": CallbackApi(1, "callback", SCHEDULE_FIX),
+    "add_reader": CallbackApi(1, "callback", SCHEDULE_FIX),
+    "add_writer": CallbackApi(1, "callback", SCHEDULE_FIX),
+}
+
+# APIs (qualified names, methods by their object's type) that call a function they are given
+# and drop what it returns.
+CALLBACK_APIS: Dict[str, CallbackApi] = {
+    "asyncio.to_thread": CallbackApi(0, "func", THREAD_FIX),
+    "threading.Thread": CallbackApi(1, "target", THREAD_FIX),
+    "threading.Timer": CallbackApi(1, "function", THREAD_FIX),
+    "signal.signal": CallbackApi(1, "handler", SCHEDULE_FIX),
+    "atexit.register": CallbackApi(0, "func", SCHEDULE_FIX),
+    "weakref.finalize": CallbackApi(1, "func", SCHEDULE_FIX),
+    **{"%s.%s" % (loop, method): api
+       for loop in LOOP_TYPES for method, api in _LOOP_CALLBACKS.items()},
+    **{"%s.%s" % (executor, method): CallbackApi(0, "fn", THREAD_FIX)
+       for executor in EXECUTOR_TYPES for method in ("submit", "map")},
+}
+
+# Methods that take a callback whatever their object's type is known to be: the name is the
+# futures protocol's (asyncio.Future, asyncio.Task, concurrent.futures.Future).
+CALLBACK_METHODS: Dict[str, CallbackApi] = {
+    "add_done_callback": CallbackApi(0, "fn", SCHEDULE_FIX),
+}
+
+# Builtins that iterate over their argument(s): name -> index of the first iterated argument,
+# and whether every later positional argument is iterated too.
+ITERATING_BUILTINS: Dict[str, Tuple[int, bool]] = {
+    "list": (0, False), "tuple": (0, False), "set": (0, False), "frozenset": (0, False),
+    "dict": (0, False), "sorted": (0, False), "enumerate": (0, False), "reversed": (0, False),
+    "iter": (0, False), "next": (0, False), "len": (0, False), "sum": (0, False),
+    "any": (0, False), "all": (0, False), "zip": (0, True), "map": (1, True),
+    "filter": (1, False),
+}
+
+# Builtins that format their arguments as text.
+FORMATTING_BUILTINS = frozenset({"str", "print", "format"})
+
+# What a coroutine object legitimately offers: using these on a call is not a mistake.
+COROUTINE_ATTRIBUTES = frozenset({
+    "send", "throw", "close", "__await__", "cr_await", "cr_code", "cr_frame", "cr_running",
+    "cr_origin", "cr_suspended", "__name__", "__qualname__", "__class__",
+})
+
+
+# -- decorators, class wrappers and bases whose effect on coroutine functions is known ----
+
+PASS_THROUGH_DECORATORS = frozenset({
+    "staticmethod", "classmethod",
+    "abc.abstractmethod",
+    "functools.wraps", "functools.cache", "functools.lru_cache",
+    "typing.overload", "typing_extensions.overload",
+    "typing.override", "typing_extensions.override",
+    "typing.final", "typing_extensions.final",
+})
+OVERLOAD_DECORATORS = frozenset({"typing.overload", "typing_extensions.overload"})
+
+# Class decorators and metaclasses known to leave methods alone; any other may wrap them (a
+# class decorator or metaclass that makes async methods callable synchronously, say).
+PASS_THROUGH_CLASS_WRAPPERS = frozenset({
+    "dataclasses.dataclass", "functools.total_ordering", "typing.final",
+    "typing_extensions.final", "typing.runtime_checkable", "typing_extensions.runtime_checkable",
+    "enum.unique", "abc.ABCMeta", "type",
+})
+
+# Base classes known to define no method a subclass would call through `self` by mistake:
+# looking a method up past them goes on to the next base.
+NEUTRAL_BASES = frozenset({
+    "object", "abc.ABC", "typing.Generic", "typing.Protocol", "typing_extensions.Protocol",
+    "Exception", "BaseException", "RuntimeError", "ValueError",
 })

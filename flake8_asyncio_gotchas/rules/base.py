@@ -9,7 +9,8 @@ per-file state on `self`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, List, Tuple
+from typing import (TYPE_CHECKING, Any, Callable, ClassVar, Dict, List, Mapping, Optional,
+                    Tuple)
 
 import libcst as cst
 
@@ -32,11 +33,19 @@ class Option:
         return self.flag.lstrip("-").replace("-", "_")
 
 
+# Where nodes start, as the engine found them: {node: (line, column)}.
+Positions = Mapping[cst.CSTNode, Tuple[int, int]]
+
+
 @dataclass
 class Finding:
     node: cst.CSTNode
     code: str
     message: str
+    # A message that names other places in the file: the engine locates `related` too (only
+    # for findings, so it stays cheap) and builds the message with `render(positions)`.
+    related: Tuple[cst.CSTNode, ...] = ()
+    render: Optional[Callable[[Positions], str]] = None
 
 
 class Rule:
@@ -59,6 +68,11 @@ class Rule:
     def report(self, node: cst.CSTNode, **fields: Any) -> None:
         self.findings.append(Finding(node, self.code, self.message.format(**fields)))
 
+    def report_with_positions(self, node: cst.CSTNode, related: Tuple[cst.CSTNode, ...],
+                              render: Callable[[Positions], str]) -> None:
+        """Report `node` with a message built once the positions of `related` are known."""
+        self.findings.append(Finding(node, self.code, "", related, render))
+
     def option(self, dest: str) -> Any:
         return self.ctx.settings[dest]
 
@@ -74,4 +88,3 @@ class Rule:
                 if attribute.startswith(prefix + "_"):
                     found[prefix].append(attribute[len(prefix) + 1:])
         return found
-
