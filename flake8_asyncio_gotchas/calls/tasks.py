@@ -1,7 +1,7 @@
 """Task factories and what observes a task (AIO4xx)."""
 from __future__ import annotations
 
-from typing import Dict
+from typing import Dict, FrozenSet
 
 from .types import LOOP
 
@@ -12,3 +12,56 @@ RETURNS: Dict[str, str] = {
     LOOP + ".create_future": "asyncio.Future",
     LOOP + ".run_in_executor": "asyncio.Future",
 }
+
+# Calls that schedule work and return the only handle on its outcome (a Task or Future).
+# `asyncio.TaskGroup.create_task` is not here: the group awaits its tasks and raises
+# their exceptions itself.
+TASK_FACTORIES: FrozenSet[str] = frozenset({
+    "asyncio.create_task",
+    "asyncio.ensure_future",
+    "asyncio.tasks.create_task",
+    "asyncio.tasks.ensure_future",
+    "asyncio.Task",
+    LOOP + ".create_task",
+    LOOP + ".run_in_executor",
+})
+
+# The last part of every factory's name, for a cheap first test of a call.
+FACTORY_NAMES: FrozenSet[str] = frozenset(name.rsplit(".", 1)[-1] for name in TASK_FACTORIES)
+
+# Loop methods that are task factories, for a receiver whose type is not visible but whose
+# name says it is an event loop (`self._loop.create_task(...)` with `self._loop = loop`).
+LOOP_FACTORY_METHODS: FrozenSet[str] = frozenset({"create_task", "run_in_executor"})
+LOOP_NAMES: FrozenSet[str] = frozenset({"loop", "_loop", "event_loop", "_event_loop"})
+
+# Task/Future methods that neither retrieve the outcome nor hand the task to someone who
+# could: using only these leaves the exception unobserved.
+NON_OBSERVING_METHODS: FrozenSet[str] = frozenset({
+    "cancel", "cancelled", "done", "cancelling", "uncancel",
+    "get_name", "set_name", "get_coro", "get_context", "get_loop", "get_stack", "print_stack",
+    "remove_done_callback",
+})
+
+GATHER: FrozenSet[str] = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
+
+# The exception a task receives when it is cancelled. `concurrent.futures.CancelledError`
+# is a different class (an Exception) since Python 3.8, and is not delivered to tasks.
+CANCELLED_ERRORS: FrozenSet[str] = frozenset({
+    "asyncio.CancelledError",
+    "asyncio.exceptions.CancelledError",
+})
+CATCH_ALL_ERRORS: FrozenSet[str] = frozenset({"BaseException", "builtins.BaseException"})
+
+SUPPRESS: FrozenSet[str] = frozenset({"contextlib.suppress"})
+
+# Calls that wait on the awaitables they are given (for the cancel-then-await idiom).
+WAITERS: FrozenSet[str] = frozenset({
+    "asyncio.gather", "asyncio.wait", "asyncio.wait_for", "asyncio.shield",
+    "asyncio.tasks.gather", "asyncio.tasks.wait", "asyncio.tasks.wait_for",
+})
+
+# Timeout context managers: they turn their own cancellation into TimeoutError.
+TIMEOUTS: FrozenSet[str] = frozenset({
+    "asyncio.timeout", "asyncio.timeout_at", "asyncio.timeouts.timeout",
+    "asyncio.timeouts.timeout_at", "async_timeout.timeout", "async_timeout.timeout_at",
+})

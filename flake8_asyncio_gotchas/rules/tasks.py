@@ -1,8 +1,429 @@
-"""AIO4xx: tasks whose exceptions vanish."""
+"""AIO4xx: tasks whose exceptions vanish.
+
+A Task (or the Future of `run_in_executor`) holds its coroutine's exception until someone
+retrieves it: `await task`, `task.result()`, `task.exception()`, or a done callback that does.
+A task that nobody keeps or observes loses it: asyncio can only log "Task exception was never
+retrieved" when the task is garbage-collected, if it ever is. These rules find the places where
+the handle on a task is dropped or never used, where `gather(return_exceptions=True)` turns
+exceptions into values nobody reads, and where a task's own cancellation is swallowed.
+"""
 from __future__ import annotations
 
-from typing import List, Type
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Set, Tuple, Type, Union
 
+import libcst as cst
+
+from ..calls.tasks import (CANCELLED_ERRORS, CATCH_ALL_ERRORS, GATHER, SUPPRESS, TIMEOUTS,
+                           WAITERS)
+from ..names import Scope, format_call, self_class
+from ..walk import descendants
 from .base import Rule
+from .hogging import has_suspension_point
+from .tasks_analysis import (CancelTracker, Handler, awaited_exprs, getattr_literal,
+                             is_cleanup_name, is_handle, is_logged, is_store, name_observed,
+                             observes, raises, single_target, task_factory, walk_with_parents)
 
-RULES: List[Type[Rule]] = []
+if TYPE_CHECKING:
+    from ..engine import Context
+
+_TASK_FIX = ("keep a reference and add a done callback that retrieves its exception "
+             "(`task.add_done_callback(...)` calling `task.exception()`), await it, or use "
+             "`asyncio.TaskGroup`")
+
+
+class DanglingTask(Rule):
+    code = "AIO400"
+    name = "dangling-task"
+    message = ("AIO400 the task made by `{factory}()` is thrown away: it may be garbage-collected "
+               "before it finishes and its exception is never seen; " + _TASK_FIX)
+    summary = ("The result of `asyncio.create_task`, `asyncio.ensure_future`, "
+               "`loop.create_task` or `loop.run_in_executor` thrown away (an expression "
+               "statement, or assigned to `_`).")
+    why = ("The event loop keeps only a weak reference to a task. A task whose result is "
+           "thrown away can be garbage-collected before it finishes, and if it fails nobody "
+           "ever sees the exception: at best asyncio logs `Task exception was never "
+           "retrieved` when the task is collected.")
+    example = ("async def handle(request):\n"
+               "    asyncio.create_task(notify(request.user))\n"
+               "    return ok()\n")
+    instead = ("background_tasks = set()\n\n"
+               "def _finished(task):\n"
+               "    background_tasks.discard(task)\n"
+               "    if not task.cancelled() and task.exception() is not None:\n"
+               "        log.error(\"notify failed\", exc_info=task.exception())\n\n"
+               "async def handle(request):\n"
+               "    task = asyncio.create_task(notify(request.user))\n"
+               "    background_tasks.add(task)\n"
+               "    task.add_done_callback(_finished)\n"
+               "    return ok()\n")
+    limits = ("A loop is recognised from a visible origin (`asyncio.get_running_loop()`, an "
+              "annotation) or from its name (`loop`, `_loop`, `event_loop`). "
+              "`TaskGroup.create_task`, anyio/trio task groups and nurseries are never reported: "
+              "the group waits for its tasks and raises their errors.")
+    references = (
+        "https://docs.python.org/3/library/asyncio-task.html#asyncio.create_task",
+        "https://docs.python.org/3/library/asyncio-dev.html#detect-never-retrieved-exceptions",
+    )
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self._check(node.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        target = single_target(node)
+        if isinstance(target, cst.Name) and target.value == "_":
+            self._check(node.value)
+
+    def _check(self, value: cst.BaseExpression) -> None:
+        if isinstance(value, cst.Call):
+            factory = task_factory(self.ctx, value)
+            if factory is not None:
+                self.report(value, factory=factory)
+
+
+class UnobservedTask(Rule):
+    code = "AIO401"
+    name = "unobserved-task"
+    message = ("AIO401 the task made by `{factory}()` is kept in `{holder}` but nothing awaits "
+               "it or retrieves its result, so its exception vanishes; " + _TASK_FIX)
+    summary = ("A task kept in a local, a `self` attribute or a global that nothing ever "
+               "awaits, passes on, or inspects (`result()`, `exception()`, "
+               "`add_done_callback()`); `cancel()`, `done()` and `cancelled()` alone do not "
+               "observe it.")
+    why = ("Keeping a reference stops the task from being garbage-collected mid-flight, but "
+           "if nothing awaits it or asks for its result its exception is still lost: the "
+           "failure shows up, if at all, as `Task exception was never retrieved` in a log when "
+           "the object holding the task is collected.")
+    example = ("class Runner:\n"
+               "    async def run(self):\n"
+               "        self.task = asyncio.create_task(work())\n")
+    instead = ("class Runner:\n"
+               "    async def run(self):\n"
+               "        self.task = asyncio.create_task(work())\n\n"
+               "    async def stop(self):\n"
+               "        self.task.cancel()\n"
+               "        with contextlib.suppress(asyncio.CancelledError):\n"
+               "            await self.task  # raises work()'s exception, if any\n")
+    limits = ("The whole module is searched for uses. An attribute counts as observed when "
+              "any object's attribute of that name is used anywhere in the module (other "
+              "than `.cancel()`, `.done()`, ..., `is None` or a truth test), including from "
+              "subclasses and other classes, and when `getattr(obj, \"name\")` names it. "
+              "Code in other modules is not seen: a public attribute or global read only by "
+              "another module is reported. Tasks stored into containers, tuples, or by "
+              "`a = b = ...` are not followed.")
+    references = (
+        "https://docs.python.org/3/library/asyncio-task.html#asyncio.Task",
+        "https://docs.python.org/3/library/asyncio-dev.html#detect-never-retrieved-exceptions",
+    )
+
+    def __init__(self, ctx: "Context") -> None:
+        super().__init__(ctx)
+        self.observed_attributes: Set[str] = set()
+        # (call, factory, attribute name)
+        self.attribute_tasks: List[Tuple[cst.Call, str, str]] = []
+        # (call, factory, name, scope that binds the name)
+        self.name_tasks: List[Tuple[cst.Call, str, str, Scope]] = []
+
+    # -- where tasks are kept --------------------------------------------------------------
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self._record(single_target(node), node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._record(node.target, node.value)
+
+    def _record(self, target: Optional[cst.BaseExpression],
+                value: cst.BaseExpression) -> None:
+        if target is None or not isinstance(value, cst.Call):
+            return
+        factory = task_factory(self.ctx, value)
+        if factory is None:
+            return
+        scope = self.ctx.scope
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            if self_class(scope, target.value.value) is not None:
+                self.attribute_tasks.append((value, factory, target.attr.value))
+        elif isinstance(target, cst.Name) and target.value != "_":
+            if target.value in scope.nonlocals or scope.kind in ("class", "comprehension"):
+                return
+            owner = self.ctx.names.binding_scope(target.value, scope)
+            if owner is not None:
+                self.name_tasks.append((value, factory, target.value, owner))
+
+    # -- how attributes are used (collected during the walk) ---------------------------------
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        name = node.attr.value
+        if name in self.observed_attributes:
+            return
+        up = self.ctx.parent
+        if isinstance(up, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign)) \
+                and up.target is node:
+            return
+        if observes(node, self.ctx.ancestors):
+            self.observed_attributes.add(name)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = getattr_literal(node)
+        if name is not None:
+            self.observed_attributes.add(name)
+
+    # -- the verdict -------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        for call, factory, attribute in self.attribute_tasks:
+            if attribute not in self.observed_attributes:
+                self.report(call, factory=factory, holder="self." + attribute)
+        verdicts: Dict[Tuple[int, str], bool] = {}
+        for call, factory, name, owner in self.name_tasks:
+            key = (id(owner), name)
+            if key not in verdicts:
+                verdicts[key] = self._name_unobserved(name, owner)
+            if verdicts[key]:
+                self.report(call, factory=factory, holder=name)
+
+    def _name_unobserved(self, name: str, owner: Scope) -> bool:
+        if self.ctx.names.read_count(name, owner) == 0:
+            return True
+        # A global may be read by functions anywhere in the module: search all of it.
+        return not name_observed(owner.node, name)
+
+
+class GatherExceptionsDiscarded(Rule):
+    code = "AIO402"
+    name = "gather-exceptions-discarded"
+    message = ("AIO402 the result of `{callee}(..., return_exceptions=True)` is thrown away, "
+               "and every exception with it: read the results and handle the exceptions "
+               "among them, or drop `return_exceptions=True`")
+    summary = ("`await asyncio.gather(..., return_exceptions=True)` whose result is thrown "
+               "away (an expression statement, assigned to `_`, or to a local never read).")
+    why = ("With `return_exceptions=True`, `gather` does not raise: each awaitable's exception "
+           "is returned in the result list in place of its value. Throwing the list away "
+           "silences every failure; nothing is logged.")
+    example = ("async def refresh_all(feeds):\n"
+               "    await asyncio.gather(*(f.refresh() for f in feeds), "
+               "return_exceptions=True)\n")
+    instead = ("async def refresh_all(feeds):\n"
+               "    results = await asyncio.gather(*(f.refresh() for f in feeds),\n"
+               "                                   return_exceptions=True)\n"
+               "    for feed, result in zip(feeds, results):\n"
+               "        if isinstance(result, Exception):\n"
+               "            log.error(\"refreshing %s failed\", feed, exc_info=result)\n")
+    limits = ("`return_exceptions` must be the literal `True`. A module-level name is never "
+              "judged unread. Best-effort cleanup is left alone, where ignoring errors is the "
+              "point: a `gather` in a `finally:` or `except` block, in a function named like "
+              "`close`, `aclose`, `stop`, `shutdown`, `cleanup`, `teardown`, `terminate`, "
+              "`disconnect` or `__aexit__`, or waiting for tasks this function cancelled "
+              "before (`for t in tasks: t.cancel()`, then `gather(*tasks, "
+              "return_exceptions=True)`).")
+    references = ("https://docs.python.org/3/library/asyncio-task.html#asyncio.gather",)
+
+    def __init__(self, ctx: "Context") -> None:
+        super().__init__(ctx)
+        self.cancelled = CancelTracker(ctx)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.cancelled.visit_call(node)
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self._check(node.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        target = single_target(node)
+        if not isinstance(target, cst.Name):
+            return
+        scope = self.ctx.scope
+        if target.value == "_" or (
+                scope.function is scope and target.value not in scope.globals
+                and target.value not in scope.nonlocals
+                and self.ctx.names.read_count(target.value, scope) == 0):
+            self._check(node.value)
+
+    def _check(self, value: cst.BaseExpression) -> None:
+        if isinstance(value, cst.Await):
+            value = value.expression
+        if not isinstance(value, cst.Call) or not any(
+                arg.keyword is not None and arg.keyword.value == "return_exceptions"
+                and isinstance(arg.value, cst.Name) and arg.value.value == "True"
+                for arg in value.args):
+            return
+        if self.ctx.qualname(value.func) not in GATHER:
+            return
+        if self._in_cleanup() or self.cancelled.gathers_cancelled(value):
+            return
+        self.report(value, callee=format_call(value.func))
+
+    def _in_cleanup(self) -> bool:
+        """In a `finally:` or `except` block, or a close()-like function: best effort there."""
+        function = self.ctx.scope.function
+        if function is not None and isinstance(function.node, cst.FunctionDef) \
+                and is_cleanup_name(function.node.name.value):
+            return True
+        for ancestor in reversed(self.ctx.ancestors):
+            if isinstance(ancestor, (cst.Finally, cst.ExceptHandler, cst.ExceptStarHandler)):
+                return True
+            if isinstance(ancestor, (cst.FunctionDef, cst.Lambda)):
+                return False
+        return False
+
+
+class CancellationSwallowed(Rule):
+    code = "AIO403"
+    name = "cancellation-swallowed"
+    message = ("AIO403 {what} swallows this task's `asyncio.CancelledError` (caught, never "
+               "re-raised): the task cannot be cancelled, so timeouts, shutdown and TaskGroup "
+               "stop working; re-raise it after cleanup (`raise`)")
+    summary = ("Inside async def, an `except` that catches `asyncio.CancelledError` (by name, "
+               "in a tuple, as `BaseException`, or bare `except:`) around a suspension point "
+               "and does not re-raise; also `contextlib.suppress(asyncio.CancelledError)`.")
+    why = ("Cancellation is delivered as a `CancelledError` raised at the `await` the task is "
+           "suspended on. A task that catches it and carries on, or returns normally, tells its "
+           "canceller it was not cancelled: `asyncio.timeout()` and `wait_for()` hang or "
+           "return late, `TaskGroup` and `asyncio.run()` cannot shut it down.")
+    example = ("async def worker(queue):\n"
+               "    while True:\n"
+               "        try:\n"
+               "            job = await queue.get()\n"
+               "        except asyncio.CancelledError:\n"
+               "            log.info(\"worker stopping\")\n"
+               "            return\n")
+    instead = ("async def worker(queue):\n"
+               "    while True:\n"
+               "        try:\n"
+               "            job = await queue.get()\n"
+               "        except asyncio.CancelledError:\n"
+               "            log.info(\"worker stopping\")\n"
+               "            raise\n")
+    limits = ("Only handlers whose `try` (or `with suppress(...)`) body has a suspension "
+              "point (`await`, `async for`, `async with`): elsewhere the task's own "
+              "cancellation cannot arrive. A handler with any `raise` statement is taken to "
+              "re-raise (also `raise Other() from e`, which still ends the task, and a "
+              "conditional `raise`). Not reported either: a handler that hands the exception "
+              "on (`except CancelledError as e:` storing, returning or passing `e` to a call "
+              "other than a logger, as when errors are collected and raised later); a body "
+              "whose awaits are all on task or future handles (`await t`, `await self._task`, "
+              "`await asyncio.gather(*tasks)`, optionally inside `async with "
+              "asyncio.timeout(...)`), where the CancelledError caught is usually the awaited "
+              "task's, which covers the idiom `t.cancel()` then `try: await t except "
+              "CancelledError: pass`; anything awaited after this function called `.cancel()` "
+              "on it. `BaseException` and bare `except:` count only in modules that import "
+              "`asyncio` and neither `trio` nor `anyio`. `concurrent.futures.CancelledError` "
+              "is a different exception and is not matched.")
+    references = (
+        "https://docs.python.org/3/library/asyncio-task.html#task-cancellation",
+        "https://docs.python.org/3/library/asyncio-exceptions.html#asyncio.CancelledError",
+    )
+
+    def __init__(self, ctx: "Context") -> None:
+        super().__init__(ctx)
+        self.cancelled = CancelTracker(ctx)
+        self._asyncio_only: Optional[bool] = None
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.cancelled.visit_call(node)
+
+    def leave_Try(self, node: cst.Try) -> None:
+        self._check_try(node)
+
+    def leave_TryStar(self, node: cst.TryStar) -> None:
+        self._check_try(node)
+
+    def _check_try(self, node: Union[cst.Try, cst.TryStar]) -> None:
+        if not self.ctx.in_async_def:
+            return
+        swallowing = []
+        for handler in node.handlers:
+            what = self._catches(handler)
+            if what is not None and not raises(handler.body) \
+                    and not self._hands_on(handler):
+                swallowing.append((handler, what))
+        if swallowing and has_suspension_point([node.body]) \
+                and not self._waits_for_other_tasks(node.body):
+            for handler, what in swallowing:
+                self.report(handler, what=what)
+
+    def leave_With(self, node: cst.With) -> None:
+        if node.asynchronous is not None or not self.ctx.in_async_def:
+            return
+        for item in node.items:
+            call = item.item
+            if isinstance(call, cst.Call) and self.ctx.qualname(call.func) in SUPPRESS \
+                    and any(self._is_cancellation(arg.value) for arg in call.args) \
+                    and has_suspension_point([node.body]) \
+                    and not self._waits_for_other_tasks(node.body):
+                self.report(call, what="`%s()`" % format_call(call.func))
+
+    def _catches(self, handler: Handler) -> Optional[str]:
+        """How the handler catches cancellation ("bare `except:`"), or None if it does not."""
+        if handler.type is None:
+            return "bare `except:`" if self._catch_all_means_asyncio() else None
+        types: Sequence[cst.BaseExpression] = [handler.type]
+        if isinstance(handler.type, cst.Tuple):
+            types = [element.value for element in handler.type.elements]
+        for kind in types:
+            if self._is_cancellation(kind):
+                return "`except %s`" % self.cancelled.text(kind)
+        return None
+
+    def _is_cancellation(self, expr: cst.BaseExpression) -> bool:
+        called = self.ctx.qualname(expr)
+        if called in CANCELLED_ERRORS:
+            return True
+        return called in CATCH_ALL_ERRORS and self._catch_all_means_asyncio()
+
+    def _catch_all_means_asyncio(self) -> bool:
+        """A catch-all meets asyncio's cancellation only in asyncio code (not trio's)."""
+        if self._asyncio_only is None:
+            imported = set()
+            for bindings in self.ctx.names.module_scope.bindings.values():
+                for binding in bindings:
+                    if binding.kind == "import" and binding.qualname:
+                        imported.add(binding.qualname.split(".")[0])
+            self._asyncio_only = "asyncio" in imported and not imported & {"trio", "anyio"}
+        return self._asyncio_only
+
+    def _waits_for_other_tasks(self, body: cst.CSTNode) -> bool:
+        """The block only awaits task/future handles, or something this function cancelled.
+
+        Awaiting another task raises CancelledError when *that* task was cancelled; catching
+        it there is handling the other task's outcome (`t.cancel()`, then `try: await t`).
+        """
+        awaited = list(awaited_exprs(body))
+        if any(self.cancelled.is_cancelled(expr)
+               or (isinstance(expr, cst.Call) and self.cancelled.gathers_cancelled(expr))
+               for expr in awaited):
+            return True
+        if not awaited or any(self._suspends_otherwise(node)
+                              for node in descendants(body, into_scopes=False)):
+            return False
+        return all(is_handle(expr) or self._waits_for_handles(expr) for expr in awaited)
+
+    def _waits_for_handles(self, expr: cst.BaseExpression) -> bool:
+        """`asyncio.gather(*tasks)`, `asyncio.wait_for(self._task, 5)`."""
+        return (isinstance(expr, cst.Call) and self.ctx.qualname(expr.func) in WAITERS
+                and all(is_handle(arg.value) for arg in expr.args if arg.keyword is None))
+
+    def _suspends_otherwise(self, node: cst.CSTNode) -> bool:
+        """An `async for`/`async with` other than a timeout (which raises TimeoutError)."""
+        if isinstance(node, cst.With) and node.asynchronous is not None:
+            return not all(isinstance(item.item, cst.Call)
+                           and self.ctx.qualname(item.item.func) in TIMEOUTS
+                           for item in node.items)
+        return isinstance(node, (cst.For, cst.CompFor)) and node.asynchronous is not None
+
+    def _hands_on(self, handler: Handler) -> bool:
+        """The handler stores, returns or passes on the exception (other than to a logger)."""
+        if handler.name is None or not isinstance(handler.name.name, cst.Name):
+            return False
+        name = handler.name.name.value
+        order, parent = walk_with_parents(handler.body)
+        for node in order:
+            if isinstance(node, cst.Name) and node.value == name \
+                    and not is_store(node, parent.get(node)) \
+                    and not is_logged(node, parent):
+                return True
+        return False
+
+
+RULES: List[Type[Rule]] = [DanglingTask, UnobservedTask, GatherExceptionsDiscarded,
+                           CancellationSwallowed]
