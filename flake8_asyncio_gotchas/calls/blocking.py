@@ -1,6 +1,260 @@
-"""Blocking calls and what to use instead inside async def (AIO2xx)."""
+"""Blocking calls and what to use instead inside async def (AIO2xx).
+
+`BLOCKING_CALLS` maps a qualified name (as `names.Resolver.qualname` spells it; methods after
+the type of their object, `threading.Lock.acquire`) to a `Blocking` entry: the rule code, what
+to write instead, and which arguments make the call return at once. `<Type>.__enter__` stands
+for `with obj:`. `<Type>.*` stands for every method of the type.
+
+Sources (facts, not code): the Python standard library documentation of each module, and the
+lists of blocking functions that runtime detectors patch (Home Assistant's
+`block_async_io.py`, the `blockbuster` package) and that ruff / flake8-async check (ASYNC2xx).
+"""
 from __future__ import annotations
 
-from typing import Dict
+from dataclasses import dataclass
+from typing import Dict, Iterable, Optional, Tuple
 
-RETURNS: Dict[str, str] = {}
+# An argument, as (keyword, position among the positional arguments after `self`).
+Arg = Tuple[str, int]
+
+
+@dataclass(frozen=True)
+class Blocking:
+    code: str
+    instead: str
+    # A flag that, given a literal False/0, makes the call return at once (`blocking=False`).
+    flag: Optional[Arg] = None
+    # A timeout that, given a literal 0, makes the call return at once (`timeout=0`).
+    timeout: Optional[Arg] = None
+    # An options argument that makes the call return at once when one of its `|`-ed flags
+    # is named in `quick_flags` (`os.waitpid(pid, os.WNOHANG)`).
+    options: Optional[Arg] = None
+    quick_flags: Tuple[str, ...] = ("WNOHANG",)
+    # An extra condition, checked in rules/blocking_analysis.py:
+    #   "p_wait": only with `os.P_WAIT` as first argument (os.spawn*);
+    #   "bounded": only when the queue was made with a maxsize (an unbounded put never waits);
+    #   "connects": only when given an address (the constructor then connects);
+    #   "file": only when not given an in-memory file object (io.BytesIO);
+    #   "socket": only when the module never makes that socket non-blocking;
+    #   "queue": only when the module never checks that queue with `empty()`/`qsize()`
+    #     (code that does gets after checking there is an item: check-then-get).
+    when: str = ""
+
+
+SLEEP = "AIO200"
+NETWORK = "AIO201"
+PROCESS = "AIO202"
+FILE = "AIO203"
+THREAD_SYNC = "AIO204"
+LOOP_IN_LOOP = "AIO205"
+
+LOOP = "asyncio.AbstractEventLoop"
+
+TO_THREAD = "run it in a worker thread: `await asyncio.to_thread(...)`"
+HTTP_CLIENT = "use an async HTTP client (`httpx.AsyncClient`, `aiohttp.ClientSession`)"
+SUBPROCESS = ("use `await asyncio.create_subprocess_exec()` (or `_shell()`) and "
+              "`await proc.communicate()`")
+OPEN = "use `aiofiles.open()`, or `await asyncio.to_thread(...)` for the whole file work"
+AWAIT_IT = "`await` the coroutine instead: the event loop is already running"
+
+BLOCKING_CALLS: Dict[str, Blocking] = {}
+
+
+def _add(names: Iterable[str], code: str, instead: str, **how: object) -> None:
+    for name in names:
+        BLOCKING_CALLS[name] = Blocking(code, instead, **how)  # type: ignore[arg-type]
+
+
+def _methods(types: Iterable[str], methods: Iterable[str], code: str, instead: str,
+             **how: object) -> None:
+    methods = tuple(methods)
+    _add(["%s.%s" % (kind, method) for kind in types for method in methods], code, instead,
+         **how)
+
+
+# -- AIO200: sleeping -----------------------------------------------------------------------
+_add(["time.sleep"], SLEEP, "use `await asyncio.sleep()`")
+
+# -- AIO201: network ------------------------------------------------------------------------
+HTTP_VERBS = ("request", "get", "post", "put", "patch", "delete", "head", "options")
+_add(["requests." + verb for verb in HTTP_VERBS], NETWORK, HTTP_CLIENT)
+_methods(["requests.Session"], HTTP_VERBS + ("send",), NETWORK, HTTP_CLIENT)
+_add(["httpx." + verb for verb in HTTP_VERBS + ("stream",)], NETWORK,
+     "use `httpx.AsyncClient` and `await client.get(...)`")
+_methods(["httpx.Client"], HTTP_VERBS + ("send", "stream"), NETWORK,
+         "use `httpx.AsyncClient` and `await client.get(...)`")
+_add(["urllib.request.urlopen", "urllib.request.urlretrieve",
+      "urllib.request.OpenerDirector.open"], NETWORK, HTTP_CLIENT)
+_add(["urllib3.request"], NETWORK, HTTP_CLIENT)
+_methods(["urllib3.PoolManager", "urllib3.HTTPConnectionPool"],
+         ("request", "urlopen", "request_encode_url", "request_encode_body"), NETWORK,
+         HTTP_CLIENT)
+_methods(["http.client.HTTPConnection"],
+         ("connect", "request", "getresponse", "endheaders", "send"), NETWORK, HTTP_CLIENT)
+_add(["socket.create_connection"], NETWORK, "use `await asyncio.open_connection()`")
+# With a numeric host flag there is no DNS lookup: the call returns at once.
+_add(["socket.getaddrinfo"], NETWORK, "use `await loop.getaddrinfo()`",
+     options=("flags", 5), quick_flags=("AI_NUMERICHOST",))
+_add(["socket.getnameinfo"], NETWORK, "use `await loop.getnameinfo()`",
+     options=("flags", 1), quick_flags=("NI_NUMERICHOST",))
+_add(["socket.gethostbyname", "socket.gethostbyname_ex", "socket.gethostbyaddr",
+      "socket.getfqdn"], NETWORK, "use `await loop.getaddrinfo()` / `loop.getnameinfo()`")
+_methods(["socket.socket"],
+         ("accept", "connect", "connect_ex", "recv", "recv_into", "recvfrom", "recvfrom_into",
+          "recvmsg", "send", "sendall", "sendto", "sendmsg", "sendfile"), NETWORK,
+         "use `asyncio.open_connection()` streams, or the loop's `sock_*()` coroutines on a "
+         "non-blocking socket", when="socket")
+MAIL = "use an async client (`aiosmtplib`), or `await asyncio.to_thread(...)`"
+_add(["smtplib.SMTP", "smtplib.SMTP_SSL", "smtplib.LMTP"], NETWORK, MAIL, when="connects")
+_methods(["smtplib.SMTP"],
+         ("connect", "login", "starttls", "ehlo", "helo", "sendmail", "send_message", "quit",
+          "noop", "verify"), NETWORK, MAIL)
+FTP = "use an async client (`aioftp`), or `await asyncio.to_thread(...)`"
+_add(["ftplib.FTP", "ftplib.FTP_TLS"], NETWORK, FTP, when="connects")
+_methods(["ftplib.FTP"],
+         ("connect", "login", "cwd", "nlst", "dir", "mlsd", "retrbinary", "retrlines",
+          "storbinary", "storlines", "size", "delete", "rename", "mkd", "rmd", "sendcmd",
+          "voidcmd", "quit"), NETWORK, FTP)
+_add(["xmlrpc.client.ServerProxy.*"], NETWORK, TO_THREAD)
+
+# -- AIO202: processes ----------------------------------------------------------------------
+_add(["subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
+      "subprocess.getoutput", "subprocess.getstatusoutput"], PROCESS, SUBPROCESS)
+_add(["subprocess.Popen.wait"], PROCESS,
+     "start it with `asyncio.create_subprocess_exec()` and `await proc.wait()`",
+     timeout=("timeout", 0))
+_add(["subprocess.Popen.communicate"], PROCESS,
+     "start it with `asyncio.create_subprocess_exec()` and `await proc.communicate()`",
+     timeout=("timeout", 1))
+_add(["os.system"], PROCESS,
+     "use `await asyncio.create_subprocess_shell()` and `await proc.wait()`")
+_add(["os.popen"], PROCESS,
+     "use `await asyncio.create_subprocess_shell(..., stdout=PIPE)` and "
+     "`await proc.communicate()`")
+_add(["os." + name for name in ("spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv",
+                                "spawnve", "spawnvp", "spawnvpe")],
+     PROCESS, "use `await asyncio.create_subprocess_exec()` and `await proc.wait()`",
+     when="p_wait")
+WAIT_CHILD = "start the child with `asyncio.create_subprocess_exec()` and `await proc.wait()`"
+_add(["os.wait"], PROCESS, WAIT_CHILD)
+_add(["os.waitpid", "os.wait4"], PROCESS, WAIT_CHILD, options=("options", 1))
+_add(["os.wait3"], PROCESS, WAIT_CHILD, options=("options", 0))
+_add(["os.waitid"], PROCESS, WAIT_CHILD, options=("options", 2))
+
+# -- AIO203: files and the console ---------------------------------------------------------
+_add(["open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open"], FILE, OPEN)
+_methods(["pathlib.Path"], ("open", "read_text", "read_bytes", "write_text", "write_bytes"),
+         FILE, "use `aiofiles`, `anyio.Path`, or `await asyncio.to_thread(path.read_text)`")
+_add(["shutil." + name for name in ("copy", "copy2", "copyfile", "copyfileobj", "copytree",
+                                    "move", "rmtree", "make_archive", "unpack_archive")],
+     FILE, TO_THREAD)
+_add(["tarfile.open", "zipfile.ZipFile"], FILE, TO_THREAD, when="file")
+CONSOLE = ("read stdin through `loop.connect_read_pipe()`, or "
+           "`await asyncio.to_thread(...)`")
+_add(["input", "getpass.getpass", "sys.stdin.read", "sys.stdin.readline",
+      "sys.stdin.readlines", "sys.stdin.buffer.read", "sys.stdin.buffer.readline"],
+     FILE, CONSOLE)
+
+# -- AIO204: waiting for threads and processes ---------------------------------------------
+ASYNC_LOCK = "use `asyncio.Lock` with `async with`"
+for _kind, _instead in (("Lock", ASYNC_LOCK), ("RLock", ASYNC_LOCK),
+                        ("Semaphore", "use `asyncio.Semaphore` with `async with`"),
+                        ("BoundedSemaphore", "use `asyncio.BoundedSemaphore` with `async with`"),
+                        ("Condition", "use `asyncio.Condition` with `async with`")):
+    for _module in ("threading", "multiprocessing"):
+        _add(["%s.%s.acquire" % (_module, _kind)], THREAD_SYNC, _instead,
+             flag=("blocking", 0), timeout=("timeout", 1))
+        _add(["%s.%s.__enter__" % (_module, _kind)], THREAD_SYNC, _instead)
+_add(["threading.Condition.wait", "multiprocessing.Condition.wait"], THREAD_SYNC,
+     "use `asyncio.Condition` and `await cond.wait()`", timeout=("timeout", 0))
+_add(["threading.Condition.wait_for", "multiprocessing.Condition.wait_for"], THREAD_SYNC,
+     "use `asyncio.Condition` and `await cond.wait_for()`", timeout=("timeout", 1))
+_add(["threading.Event.wait", "multiprocessing.Event.wait"], THREAD_SYNC,
+     "use `asyncio.Event` and `await event.wait()`", timeout=("timeout", 0))
+_add(["threading.Barrier.wait", "multiprocessing.Barrier.wait"], THREAD_SYNC,
+     "use `asyncio.Barrier` and `await barrier.wait()`", timeout=("timeout", 0))
+QUEUE = "use `asyncio.Queue` (`await q.get()`), or `get_nowait()`/`put_nowait()`"
+QUEUES = ("queue.Queue", "queue.LifoQueue", "queue.PriorityQueue", "multiprocessing.Queue",
+          "multiprocessing.JoinableQueue")
+_methods(QUEUES + ("queue.SimpleQueue",), ["get"], THREAD_SYNC, QUEUE,
+         flag=("block", 0), timeout=("timeout", 1), when="queue")
+_methods(QUEUES, ["put"], THREAD_SYNC, QUEUE, flag=("block", 1), timeout=("timeout", 2),
+         when="bounded")
+_methods(("queue.Queue", "queue.LifoQueue", "queue.PriorityQueue",
+          "multiprocessing.JoinableQueue"), ["join"], THREAD_SYNC,
+         "use `asyncio.Queue` and `await q.join()`")
+FUTURE = ("use `await asyncio.wrap_future(fut)` (or await the coroutine itself instead of "
+          "`run_coroutine_threadsafe()`)")
+_methods(["concurrent.futures.Future"], ("result", "exception"), THREAD_SYNC, FUTURE,
+         timeout=("timeout", 0))
+_add(["concurrent.futures.wait"], THREAD_SYNC,
+     "use `await asyncio.wait()` on `asyncio.wrap_future()` of each future",
+     timeout=("timeout", 1))
+_add(["concurrent.futures.as_completed"], THREAD_SYNC,
+     "use `asyncio.as_completed()` on `asyncio.wrap_future()` of each future",
+     timeout=("timeout", 1))
+_methods(["threading.Thread", "threading.Timer", "multiprocessing.Process"], ["join"],
+         THREAD_SYNC, "use `await asyncio.to_thread(thread.join)`", timeout=("timeout", 0))
+_methods(["multiprocessing.pool.Pool", "multiprocessing.pool.ThreadPool"], ["join"],
+         THREAD_SYNC, "use `await asyncio.to_thread(pool.join)`")
+_methods(["concurrent.futures.ThreadPoolExecutor", "concurrent.futures.ProcessPoolExecutor",
+          "concurrent.futures.Executor"], ["shutdown"], THREAD_SYNC,
+         "use `shutdown(wait=False)`, or `await asyncio.to_thread(executor.shutdown)`",
+         flag=("wait", 0))
+
+# -- AIO205: an event loop inside the running one -------------------------------------------
+_add(["asyncio.run", "asyncio.Runner.run", LOOP + ".run_until_complete"], LOOP_IN_LOOP,
+     AWAIT_IT)
+_add([LOOP + ".run_forever"], LOOP_IN_LOOP,
+     "the loop is already running: schedule the work with `asyncio.create_task()`")
+
+# Types reached under another name, and what factory functions return.
+RETURNS: Dict[str, str] = {
+    "requests.session": "requests.Session",
+    "requests.sessions.Session": "requests.Session",
+    "requests.sessions.session": "requests.Session",
+    "httpx._client.Client": "httpx.Client",
+    "urllib.request.build_opener": "urllib.request.OpenerDirector",
+    "urllib3.poolmanager.PoolManager": "urllib3.PoolManager",
+    # Subclasses whose blocking methods are the base class's: named after the base.
+    "urllib3.ProxyManager": "urllib3.PoolManager",
+    "urllib3.poolmanager.ProxyManager": "urllib3.PoolManager",
+    "urllib3.proxy_from_url": "urllib3.PoolManager",
+    "urllib3.connection_from_url": "urllib3.HTTPConnectionPool",
+    "urllib3.connectionpool.HTTPConnectionPool": "urllib3.HTTPConnectionPool",
+    "urllib3.HTTPSConnectionPool": "urllib3.HTTPConnectionPool",
+    "urllib3.connectionpool.HTTPSConnectionPool": "urllib3.HTTPConnectionPool",
+    "http.client.HTTPSConnection": "http.client.HTTPConnection",
+    "smtplib.SMTP_SSL": "smtplib.SMTP",
+    "smtplib.LMTP": "smtplib.SMTP",
+    "ftplib.FTP_TLS": "ftplib.FTP",
+    "socket.create_connection": "socket.socket",
+    "socket.create_server": "socket.socket",
+    "socket.fromfd": "socket.socket",
+    "socket.SocketType": "socket.socket",
+    "pathlib.PosixPath": "pathlib.Path",
+    "pathlib.WindowsPath": "pathlib.Path",
+    "pathlib.Path.home": "pathlib.Path",
+    "pathlib.Path.cwd": "pathlib.Path",
+    "pathlib.Path.resolve": "pathlib.Path",
+    "pathlib.Path.absolute": "pathlib.Path",
+    "pathlib.Path.expanduser": "pathlib.Path",
+    "pathlib.Path.joinpath": "pathlib.Path",
+    "pathlib.Path.with_name": "pathlib.Path",
+    "pathlib.Path.with_suffix": "pathlib.Path",
+    "pathlib.Path.with_stem": "pathlib.Path",
+    "threading._RLock": "threading.RLock",
+    "multiprocessing.Pool": "multiprocessing.pool.Pool",
+    "multiprocessing.pool.ThreadPool": "multiprocessing.pool.ThreadPool",
+    "multiprocessing.dummy.Pool": "multiprocessing.pool.ThreadPool",
+    "multiprocessing.queues.Queue": "multiprocessing.Queue",
+    "multiprocessing.queues.JoinableQueue": "multiprocessing.JoinableQueue",
+    "concurrent.futures._base.Future": "concurrent.futures.Future",
+    "concurrent.futures.thread.ThreadPoolExecutor": "concurrent.futures.ThreadPoolExecutor",
+    "concurrent.futures.process.ProcessPoolExecutor": "concurrent.futures.ProcessPoolExecutor",
+    "concurrent.futures.ThreadPoolExecutor.submit": "concurrent.futures.Future",
+    "concurrent.futures.ProcessPoolExecutor.submit": "concurrent.futures.Future",
+    "concurrent.futures.Executor.submit": "concurrent.futures.Future",
+    "asyncio.run_coroutine_threadsafe": "concurrent.futures.Future",
+    "asyncio.runners.Runner": "asyncio.Runner",
+}

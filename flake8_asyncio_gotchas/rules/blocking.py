@@ -1,8 +1,322 @@
-"""AIO2xx: blocking the event loop inside async def."""
+"""AIO2xx: blocking the event loop inside async def.
+
+Which calls block is data (`calls/blocking.py`, extended and trimmed by the options); the work
+of recognising them is shared by all the rules of this family (`blocking_analysis.py`), so each
+call is looked at once however many AIO2xx rules there are.
+"""
 from __future__ import annotations
 
-from typing import List, Type
+from typing import TYPE_CHECKING, Callable, List, Tuple, Type
 
-from .base import Rule
+import libcst as cst
 
-RULES: List[Type[Rule]] = []
+from ..names import format_call
+from .base import Option, Positions, Rule
+from .blocking_analysis import Chain, Hit, analysis
+from .blocking_catalogue import parse_blocking_calls, parse_nonblocking_calls
+
+if TYPE_CHECKING:
+    from ..engine import Context
+
+NONBLOCKING_CALLS = Option(
+    "--asyncio-nonblocking-calls", "",
+    "Comma-separated qualified names that never block, removed from every AIO2xx list: a "
+    "name also removes everything under it (`requests` removes `requests.get`, "
+    "`threading.Lock` removes `threading.Lock.acquire` and `with lock:`).",
+    parse_nonblocking_calls, metavar="NAMES")
+
+BLOCKING_CALLS = Option(
+    "--asyncio-blocking-calls", "",
+    "Comma-separated qualified names of more calls that block, reported as AIO207 inside "
+    "async def, each optionally `name=replacement` for the suggestion "
+    "(`mylib.wait=mylib.async_wait`). Methods are named after their class "
+    "(`mylib.Client.fetch`); `mylib.Client.*` names every method.",
+    parse_blocking_calls, metavar="NAMES")
+
+_LIMITS = ("Calls are recognised by their qualified name, through the module's imports and "
+           "aliases; methods only when the object's origin is visible in the module (made by a "
+           "constructor or factory call in the same function, in a `self.attr = ...` anywhere "
+           "in the class, as a module global, or annotated with its type). An object received "
+           "from elsewhere without an annotation is not known.")
+
+_EVENT_LOOP = "https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code"
+
+
+class BlockingCallRule(Rule):
+    """A call from the catalogue whose code is this rule's, made directly in an async def."""
+
+    options: Tuple[Option, ...] = (NONBLOCKING_CALLS,)
+
+    def __init__(self, ctx: "Context") -> None:
+        super().__init__(ctx)
+        self.analysis = analysis(ctx)
+        self.deferred: List[Hit] = []     # decided once the whole file is seen
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._check(node)
+
+    def visit_With(self, node: cst.With) -> None:
+        self._check(node)
+
+    def _check(self, node: cst.CSTNode) -> None:
+        for hit in self.analysis.hits(node):
+            if hit.code != self.code:
+                continue
+            if hit.unless is not None:
+                self.deferred.append(hit)
+            else:
+                self._report(hit)
+
+    def _report(self, hit: Hit) -> None:
+        self.report(hit.node, what=hit.what, instead=hit.instead)
+
+    def finish(self) -> None:
+        for hit in self.deferred:
+            if self.analysis.still_blocks(hit):
+                self._report(hit)
+
+
+class BlockingSleep(BlockingCallRule):
+    code = "AIO200"
+    name = "blocking-sleep"
+    message = "AIO200 {what} blocks the event loop: {instead}"
+    summary = "`time.sleep()` inside async def; suggests `await asyncio.sleep()`."
+    why = ("`time.sleep()` stops the whole thread, and the event loop runs in that thread: "
+           "for as long as it sleeps no other task, callback or I/O completion runs. "
+           "`await asyncio.sleep()` suspends only the current task.")
+    example = ("import time\n\n"
+               "async def poll(client):\n"
+               "    while not await client.ready():\n"
+               "        time.sleep(1)\n")
+    instead = ("import asyncio\n\n"
+               "async def poll(client):\n"
+               "    while not await client.ready():\n"
+               "        await asyncio.sleep(1)\n")
+    limits = _LIMITS
+    references = ("https://docs.python.org/3/library/asyncio-task.html#sleeping", _EVENT_LOOP)
+
+
+class BlockingNetworkCall(BlockingCallRule):
+    code = "AIO201"
+    name = "blocking-network-call"
+    message = "AIO201 {what} blocks the event loop: {instead}"
+    summary = ("Synchronous network clients inside async def: `requests`, `urllib`, "
+               "`urllib3`, `http.client`, sync `httpx`, blocking `socket` calls, `smtplib`, "
+               "`ftplib`, `xmlrpc.client`.")
+    why = ("A synchronous client waits for the network in the event loop's thread: every other "
+           "task stalls for the whole round trip, DNS lookup included, and a slow server "
+           "freezes the application.")
+    example = ("import requests\n\n"
+               "async def fetch_user(user_id):\n"
+               "    return requests.get(f\"https://api.example.com/users/{user_id}\").json()\n")
+    instead = ("import httpx\n\n"
+               "async def fetch_user(user_id):\n"
+               "    async with httpx.AsyncClient() as client:\n"
+               "        response = await client.get(f\"https://api.example.com/users/{user_id}\")\n"
+               "    return response.json()\n")
+    limits = (_LIMITS + " Methods of a `socket.socket` are not reported when the module makes "
+              "that socket non-blocking (`sock.setblocking(False)` or `sock.settimeout(0)` on "
+              "the same name). Constructors of `smtplib.SMTP` and `ftplib.FTP` are reported only "
+              "when given an address (they connect at once).")
+    references = (_EVENT_LOOP, "https://docs.python.org/3/library/asyncio-stream.html")
+
+
+class BlockingProcessCall(BlockingCallRule):
+    code = "AIO202"
+    name = "blocking-process-call"
+    message = "AIO202 {what} blocks the event loop: {instead}"
+    summary = ("Waiting for a child process inside async def: `subprocess.run/call/"
+               "check_call/check_output/getoutput/getstatusoutput`, `Popen.wait()/"
+               "communicate()`, `os.system`, `os.popen`, `os.spawn*(os.P_WAIT, ...)`, "
+               "`os.wait*`.")
+    why = ("These calls wait in the event loop's thread until the child process ends: the "
+           "whole application stops for as long as the command runs.")
+    example = ("import subprocess\n\n"
+               "async def version():\n"
+               "    return subprocess.check_output([\"git\", \"describe\"]).decode()\n")
+    instead = ("import asyncio\n\n"
+               "async def version():\n"
+               "    proc = await asyncio.create_subprocess_exec(\n"
+               "        \"git\", \"describe\", stdout=asyncio.subprocess.PIPE)\n"
+               "    out, _ = await proc.communicate()\n"
+               "    return out.decode()\n")
+    limits = (_LIMITS + " Starting a process (`subprocess.Popen(...)`, `os.spawn*` with "
+              "`os.P_NOWAIT`) is not reported: it does not wait. `Popen.wait()` and "
+              "`os.waitpid(..., os.WNOHANG)` with a zero timeout or `WNOHANG` return at once.")
+    references = ("https://docs.python.org/3/library/asyncio-subprocess.html", _EVENT_LOOP)
+
+
+class BlockingFileIO(BlockingCallRule):
+    code = "AIO203"
+    name = "blocking-file-io"
+    message = "AIO203 {what} blocks the event loop: {instead}"
+    summary = ("File and console I/O inside async def: `open`, `io.open`, `codecs.open`, "
+               "`gzip/bz2/lzma.open`, `pathlib.Path` open/read/write methods, `shutil` "
+               "copy/move/rmtree/archive functions, `tarfile.open`, `zipfile.ZipFile`, "
+               "`input`, `getpass.getpass`, `sys.stdin.read*`.")
+    why = ("Disk and console reads and writes are synchronous system calls: on a slow, busy or "
+           "network file system, or while waiting for a user to type, they hold the event "
+           "loop's thread and every other task waits.")
+    example = ("async def load_config(path):\n"
+               "    with open(path) as f:\n"
+               "        return f.read()\n")
+    instead = ("import asyncio\n"
+               "from pathlib import Path\n\n"
+               "async def load_config(path):\n"
+               "    return await asyncio.to_thread(Path(path).read_text)\n")
+    limits = (_LIMITS + " `pathlib.Path` objects are followed through `/` and `.parent`. "
+              "`zipfile.ZipFile` and `tarfile.open` on an in-memory file (`io.BytesIO`, "
+              "`fileobj=`) are not reported. Reads and writes on an already opened file "
+              "object are not reported (the `open` is).")
+    references = (_EVENT_LOOP,
+                  "https://docs.python.org/3/library/asyncio-task.html#running-in-threads")
+
+
+class BlockingThreadSync(BlockingCallRule):
+    code = "AIO204"
+    name = "blocking-thread-sync"
+    message = "AIO204 {what} blocks the event loop: {instead}"
+    summary = ("Waiting on thread or process synchronisation inside async def: `threading` "
+               "locks, conditions, events, semaphores and barriers (`acquire()`, `wait()`, "
+               "`with lock:`), `queue.Queue` `get/put/join`, `concurrent.futures` "
+               "`Future.result()`, `wait`, `as_completed`, `Thread.join()`, "
+               "`Executor.shutdown()`, `multiprocessing` joins and queue gets.")
+    why = ("These primitives wait by blocking the thread. In an async def that thread runs the "
+           "event loop, so nothing else runs while it waits, and if the thread it waits for "
+           "needs the event loop to make progress (`run_coroutine_threadsafe`, a callback) it "
+           "waits forever.")
+    example = ("import threading\n\n"
+               "class Account:\n"
+               "    def __init__(self):\n"
+               "        self._lock = threading.Lock()\n"
+               "        self.balance = 0\n\n"
+               "    async def deposit(self, amount):\n"
+               "        with self._lock:\n"
+               "            self.balance = await self.audit(self.balance + amount)\n")
+    instead = ("import asyncio\n\n"
+               "class Account:\n"
+               "    def __init__(self):\n"
+               "        self._lock = asyncio.Lock()\n"
+               "        self.balance = 0\n\n"
+               "    async def deposit(self, amount):\n"
+               "        async with self._lock:\n"
+               "            self.balance = await self.audit(self.balance + amount)\n")
+    limits = (_LIMITS + " Non-blocking forms are not reported: `acquire(False)`, "
+              "`acquire(blocking=False)`, `get(block=False)`, `get_nowait()`, a literal zero "
+              "timeout, `shutdown(wait=False)`. `put()` is reported only on a queue made with a "
+              "maxsize (an unbounded queue's `put` never waits); `get()` is not reported on a "
+              "queue the module checks with `empty()` or `qsize()` (check-then-get). "
+              "`with executor:` is not reported.")
+    references = (_EVENT_LOOP, "https://docs.python.org/3/library/asyncio-sync.html",
+                  "https://docs.python.org/3/library/asyncio-queue.html",
+                  "https://docs.python.org/3/library/asyncio-future.html#asyncio.wrap_future")
+
+
+class EventLoopInCoroutine(BlockingCallRule):
+    code = "AIO205"
+    name = "event-loop-in-coroutine"
+    message = "AIO205 {what} blocks the event loop: {instead}"
+    summary = ("Starting an event loop inside async def: `asyncio.run()`, "
+               "`loop.run_until_complete()`, `loop.run_forever()`, `asyncio.Runner().run()`.")
+    why = ("An async def already runs in an event loop. Starting another one from it raises "
+           "`RuntimeError: This event loop is already running` (or `asyncio.run() cannot be "
+           "called from a running event loop`); where it does not (a second loop), it blocks "
+           "the first loop until the second one stops.")
+    example = ("import asyncio\n\n"
+               "async def main():\n"
+               "    asyncio.run(refresh_cache())\n")
+    instead = ("async def main():\n"
+               "    await refresh_cache()\n")
+    limits = _LIMITS
+    references = ("https://docs.python.org/3/library/asyncio-runner.html#asyncio.run",)
+
+
+class BlockingCallViaHelper(Rule):
+    code = "AIO206"
+    name = "blocking-call-via-helper"
+    message = ("AIO206 `{call}` blocks the event loop: {chain} (line {line}); run it in a "
+               "worker thread: `await asyncio.to_thread({callee}, ...)`")
+    summary = ("A call from an async def to a same-module sync function or method that itself "
+               "(directly or through more same-module sync helpers) makes a call that "
+               "AIO200-AIO204 report; the message names the chain and the line.")
+    why = ("Moving a blocking call into a helper does not stop it from blocking: the helper "
+           "runs in the event loop's thread when an async def calls it.")
+    example = ("import json\n\n"
+               "def read_config(path):\n"
+               "    with open(path) as f:\n"
+               "        return json.load(f)\n\n"
+               "async def start(path):\n"
+               "    config = read_config(path)\n")
+    instead = ("import asyncio\n"
+               "import json\n\n"
+               "def read_config(path):\n"
+               "    with open(path) as f:\n"
+               "        return json.load(f)\n\n"
+               "async def start(path):\n"
+               "    config = await asyncio.to_thread(read_config, path)\n")
+    limits = ("Helpers are same-module functions and methods (through `self`, `cls`, the class "
+              "name, same-module base classes, and objects whose same-module class is "
+              "visible); a class call follows its `__init__`. Helpers that are generators, "
+              "or have decorators other than pass-through ones (`staticmethod`, "
+              "`classmethod`, `functools.lru_cache`, ...), are not followed. A helper passed "
+              "to `run_in_executor()` or `to_thread()` is not a call and is not reported.")
+    options = (NONBLOCKING_CALLS,)
+    references = (_EVENT_LOOP,)
+
+    def __init__(self, ctx: "Context") -> None:
+        super().__init__(ctx)
+        self.analysis = analysis(ctx)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.analysis.hits(node)      # records the call graph as the walk goes
+
+    def visit_With(self, node: cst.With) -> None:
+        self.analysis.hits(node)
+
+    def finish(self) -> None:
+        for chain in self.analysis.chains():
+            self.report_with_positions(chain.call, (chain.hit.node,), self._renderer(chain))
+
+    def _renderer(self, chain: Chain) -> Callable[[Positions], str]:
+        callee = format_call(chain.call.func)
+        names = ["%s()" % callee] + ["%s()" % format_call(hop.func) for hop in chain.hops]
+        names.append(chain.hit.written)
+        text = " -> ".join("`%s`" % name for name in names)
+
+        def render(positions: Positions) -> str:
+            line = positions.get(chain.hit.node, ("?",))[0]
+            return self.message.format(call="%s()" % callee, chain=text, line=line,
+                                       callee=callee)
+        return render
+
+
+class ConfiguredBlockingCall(BlockingCallRule):
+    code = "AIO207"
+    name = "configured-blocking-call"
+    message = "AIO207 {what} blocks the event loop (--asyncio-blocking-calls): {instead}"
+    summary = ("A call named in the `--asyncio-blocking-calls` option, inside async def; "
+               "`--asyncio-nonblocking-calls` removes names from every AIO2xx list.")
+    why = ("Projects have their own blocking calls (a sync database driver, an SDK, an "
+           "internal client): naming them lets the linter find them in async code like the "
+           "standard library's.")
+    example = ("# setup.cfg\n"
+               "# [flake8]\n"
+               "# asyncio-blocking-calls = psycopg2.connect=asyncpg.connect\n\n"
+               "import psycopg2\n\n"
+               "async def handler():\n"
+               "    conn = psycopg2.connect(DSN)\n")
+    instead = ("import asyncpg\n\n"
+               "async def handler():\n"
+               "    conn = await asyncpg.connect(DSN)\n")
+    limits = ("Names are matched like the built-in ones (imports, aliases, methods through "
+              "visible object origins). A configured name that is already in the built-in "
+              "catalogue keeps its own code; its replacement, if given, becomes the "
+              "suggestion. Configured calls do not make a helper blocking for AIO206.")
+    options = (BLOCKING_CALLS, NONBLOCKING_CALLS)
+    example_options = {"--asyncio-blocking-calls": "psycopg2.connect=asyncpg.connect"}
+    references = ("https://flake8.pycqa.org/en/latest/user/configuration.html",)
+
+
+RULES: List[Type[Rule]] = [BlockingSleep, BlockingNetworkCall, BlockingProcessCall,
+                           BlockingFileIO, BlockingThreadSync, EventLoopInCoroutine,
+                           BlockingCallViaHelper, ConfiguredBlockingCall]
