@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flake8_asyncio_gotchas.docs import ROOT, stale_files
-from flake8_asyncio_gotchas.rules import ALL_RULES
+from flake8_asyncio_gotchas.rules import ALL_RULES, all_options
 
 
 def test_generated_docs_are_current() -> None:
@@ -19,3 +19,24 @@ def test_every_rule_is_documented() -> None:
 def test_codes_are_unique() -> None:
     codes = [rule.code for rule in ALL_RULES]
     assert len(codes) == len(set(codes))
+
+
+def _findings(source: str, rule_options: dict) -> set:
+    from flake8_asyncio_gotchas.engine import check_source
+
+    settings = {option.dest: option.parse(rule_options.get(option.flag, option.default))
+                for option in all_options()}
+    return {code for _line, _col, code, _msg in check_source(source, "example.py", ALL_RULES,
+                                                               settings)}
+
+
+def test_each_example_shows_its_rule_and_each_fix_clears_it() -> None:
+    """The docs' examples are whole files: linted alone, the example is reported, the fix not."""
+    wrong = []
+    for rule in ALL_RULES:
+        options = dict(rule.example_options)
+        if rule.code not in _findings(rule.example, options):
+            wrong.append("%s: the example is not reported" % rule.code)
+        if rule.code in _findings(rule.instead, options):
+            wrong.append("%s: the 'use instead' code is still reported" % rule.code)
+    assert not wrong, "\n".join(wrong)

@@ -59,6 +59,8 @@ class Rule:
     instead: ClassVar[str] = ""        # the same code, fixed
     limits: ClassVar[str] = ""         # what it knowingly does not report
     options: ClassVar[Tuple[Option, ...]] = ()
+    # Option values (flag -> raw value) the example needs to be reported, e.g. AIO207's.
+    example_options: ClassVar[Dict[str, str]] = {}
     references: ClassVar[Tuple[str, ...]] = ()
 
     def __init__(self, ctx: "Context") -> None:

@@ -69,10 +69,12 @@ class CoroutineNeverAwaited(_CoroutineRule):
            "object. Unless that object is awaited (or wrapped in a task), the function's body "
            "never executes, and Python merely prints `RuntimeWarning: coroutine '...' was never "
            "awaited` when the object is garbage-collected, long after the mistake.")
-    example = ("from .storage import save   # async def save(record) in storage.py\n\n"
+    example = ("async def save(record):\n"
+               "    ...\n\n\n"
                "async def handler(record):\n"
                "    save(record)  # nothing is saved\n")
-    instead = ("from .storage import save\n\n"
+    instead = ("async def save(record):\n"
+               "    ...\n\n\n"
                "async def handler(record):\n"
                "    await save(record)\n")
     limits = (_WHICH_CALLS + " A module-level name is never judged unread: other modules may "
@@ -360,10 +362,14 @@ class WaitOnBareCoroutines(_CoroutineRule):
            "`done` set then held tasks that compare unequal to the coroutines passed in) and "
            "raises `TypeError: Passing coroutines is forbidden, use tasks explicitly.` since "
            "Python 3.11.")
-    example = ("async def main():\n"
+    example = ("import asyncio\n\n\n"
+               "async def fetch(url): ...\n\n\n"
+               "async def main(urls):\n"
                "    coros = [fetch(url) for url in urls]\n"
                "    done, pending = await asyncio.wait(coros)\n")
-    instead = ("async def main():\n"
+    instead = ("import asyncio\n\n\n"
+               "async def fetch(url): ...\n\n\n"
+               "async def main(urls):\n"
                "    tasks = [asyncio.create_task(fetch(url)) for url in urls]\n"
                "    done, pending = await asyncio.wait(tasks)\n")
     limits = (_SEE_AIO100 + " The argument is judged when it is a list, set or tuple literal, a "
