@@ -26,8 +26,8 @@ def _findings(source: str, rule_options: dict) -> set:
 
     settings = {option.dest: option.parse(rule_options.get(option.flag, option.default))
                 for option in all_options()}
-    return {code for _line, _col, code, _msg in check_source(source, "example.py", ALL_RULES,
-                                                               settings)}
+    results = check_source(source, "example.py", ALL_RULES, settings)
+    return {code for _line, _col, code, _msg in results}
 
 
 def test_each_example_shows_its_rule_and_each_fix_clears_it() -> None:
