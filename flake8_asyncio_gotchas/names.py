@@ -133,14 +133,19 @@ def decorator_names(func: Union[cst.FunctionDef, cst.ClassDef]) -> List[Optional
 
 
 def _target_names(target: cst.BaseExpression) -> Iterable[cst.Name]:
-    """Names bound by an assignment target (through tuples, lists and starred)."""
-    if isinstance(target, cst.Name):
-        yield target
-    elif isinstance(target, (cst.Tuple, cst.List)):
-        for element in target.elements:
-            yield from _target_names(element.value)
-    elif isinstance(target, cst.StarredElement):
-        yield from _target_names(target.value)
+    """Names bound by an assignment target (through tuples, lists and starred), in order.
+
+    Iterative: a target nested a thousand deep must not exhaust the recursion limit.
+    """
+    stack = [target]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            yield current
+        elif isinstance(current, (cst.Tuple, cst.List)):
+            stack.extend(element.value for element in reversed(current.elements))
+        elif isinstance(current, cst.StarredElement):
+            stack.append(current.value)
 
 
 def _import_binding_names(node: Union[cst.Import, cst.ImportFrom]
@@ -339,40 +344,36 @@ class _Collector:
                 Binding("assign" if value is not None else "other", scope, value))
 
 
-def self_class(scope: Scope, name: str) -> Optional[Scope]:
-    """The class scope when `name` is the `self` parameter of the method `scope` runs in."""
+def _first_parameter_owner(scope: Scope, name: str) -> Optional[Tuple[Scope, bool]]:
+    """(class scope, is a classmethod) when `name` is the first parameter of the method that
+    `scope` runs in, and still means that parameter; None otherwise (and for staticmethods)."""
     function = scope.function
     if function is None or not isinstance(function.node, cst.FunctionDef):
         return None
     owner = function.parent
     if owner is None or owner.kind != "class":
         return None
-    if _STATIC in decorator_names(function.node) or _CLASSMETHOD in decorator_names(
-            function.node):
+    decorators = decorator_names(function.node)
+    if _STATIC in decorators:
         return None
     params = list(function.node.params.posonly_params) + list(function.node.params.params)
     if not params or params[0].name.value != name:
         return None
-    # The name must still mean that parameter where it is used.
     if len(function.bindings.get(name, ())) != 1:
         return None
-    return owner
+    return owner, _CLASSMETHOD in decorators
+
+
+def self_class(scope: Scope, name: str) -> Optional[Scope]:
+    """The class scope when `name` is the `self` parameter of the method `scope` runs in."""
+    found = _first_parameter_owner(scope, name)
+    return found[0] if found is not None and not found[1] else None
 
 
 def cls_class(scope: Scope, name: str) -> Optional[Scope]:
     """The class scope when `name` is the `cls` parameter of a classmethod."""
-    function = scope.function
-    if function is None or not isinstance(function.node, cst.FunctionDef):
-        return None
-    owner = function.parent
-    if owner is None or owner.kind != "class":
-        return None
-    if _CLASSMETHOD not in decorator_names(function.node):
-        return None
-    params = list(function.node.params.posonly_params) + list(function.node.params.params)
-    if not params or params[0].name.value != name:
-        return None
-    return owner
+    found = _first_parameter_owner(scope, name)
+    return found[0] if found is not None and found[1] else None
 
 
 def collect_scopes(module: cst.Module) -> "Resolver":
