@@ -14,7 +14,6 @@ that fails on a file is dropped for that file only.
 from __future__ import annotations
 
 import os
-import re
 import sys
 import threading
 from typing import (Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple,
@@ -23,6 +22,7 @@ from typing import (Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequ
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
+from .fast_path import may_contain_findings
 from .index import CoroutineIndex
 from .names import Resolver, Scope, collect_scopes
 from .rules.base import Finding, Rule
@@ -32,16 +32,6 @@ from .walk import children
 Result = Tuple[int, int, str, str]
 
 DEBUG = bool(os.environ.get("FLAKE8_ASYNCIO_GOTCHAS_DEBUG"))
-
-
-# Every rule needs async code, or at least asyncio (a sync def that calls `asyncio.sleep()`
-# and drops the coroutine), to have anything to report. A C-speed search: most files of most
-# projects stop here.
-_ASYNC_WORDS = re.compile(r"\b(?:async|await|asyncio)\b")
-
-
-def may_contain_findings(source: str) -> bool:
-    return _ASYNC_WORDS.search(source) is not None
 
 
 class Context:
@@ -142,8 +132,11 @@ def _walk(ctx: Context, rules: Sequence[Rule]) -> None:
         if rule not in failed:
             try:
                 rule.finish()
-            except Exception:
+            except Exception as error:
                 rule.findings.clear()
+                if DEBUG:
+                    print("flake8-asyncio-gotchas: %s failed on %s: %r"
+                          % (rule.code, ctx.filename, error), file=sys.stderr)
 
 
 class _LocatingCodegenState(CodegenState):
@@ -169,6 +162,8 @@ class _LocatingCodegenState(CodegenState):
             for node in self.pending:
                 self.found[node] = (self.line, self.column)
             self.pending.clear()
+        if "\r" in value:   # "\r\n" and a lone "\r" end a line too (flake8 itself sends "\n")
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
         newlines = value.count("\n")
         if newlines:
             self.line += newlines

@@ -3,6 +3,10 @@
 flake8 creates one Plugin per file with the `tree` (ast, unused: libcst parses `lines`),
 `lines` and `filename` it already has, and calls `run()`. Options are class-level, set once by
 `parse_options`; they are plain data, so the class pickles for `flake8 -j`.
+
+This module imports neither libcst nor the rules: a file with no async code (most files of
+most projects) is answered by the fast path alone, and importing libcst would cost more than
+checking such a file.
 """
 from __future__ import annotations
 
@@ -11,8 +15,8 @@ import ast
 from typing import Any, Dict, Iterator, List, Tuple, Type
 
 from . import __version__
-from .engine import check_source
-from .rules import ALL_RULES, all_options
+from .fast_path import may_contain_findings
+from .options import ALL_OPTIONS
 
 
 class Plugin:
@@ -21,7 +25,7 @@ class Plugin:
 
     # dest -> parsed value, for every rule option; defaults until flake8 parses options.
     settings: Dict[str, Any] = {option.dest: option.parse(option.default)
-                                for option in all_options()}
+                                for option in ALL_OPTIONS}
 
     def __init__(self, tree: ast.AST, lines: List[str], filename: str = "") -> None:
         self.lines = lines
@@ -29,14 +33,14 @@ class Plugin:
 
     @classmethod
     def add_options(cls, manager: Any) -> None:
-        for option in all_options():
+        for option in ALL_OPTIONS:
             manager.add_option(option.flag, default=option.default, parse_from_config=True,
                                metavar=option.metavar, help=option.help)
 
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:
         settings = {}
-        for option in all_options():
+        for option in ALL_OPTIONS:
             raw = getattr(options, option.dest, option.default)
             try:
                 settings[option.dest] = option.parse(raw)
@@ -47,6 +51,11 @@ class Plugin:
 
     def run(self) -> Iterator[Tuple[int, int, str, Type["Plugin"]]]:
         source = "".join(self.lines)
-        results = check_source(source, self.filename, ALL_RULES, self.settings)
-        for line, column, _code, message in results:
+        if not may_contain_findings(source):
+            return
+        from .engine import check_source      # imports libcst: only for files that need it
+        from .rules import ALL_RULES
+
+        for line, column, _code, message in check_source(source, self.filename, ALL_RULES,
+                                                         self.settings):
             yield line, column, message, type(self)

@@ -43,15 +43,28 @@ def child_fields(node_type: Type[cst.CSTNode]) -> Tuple[str, ...]:
     return names
 
 
+# CSTNode is an ABC, and isinstance() against an ABC is slow: remember the answer per type.
+_is_node_type: Dict[type, bool] = {}
+
+
+def _is_node(value: object) -> bool:
+    kind = type(value)
+    known = _is_node_type.get(kind)
+    if known is None:
+        known = _is_node_type[kind] = isinstance(value, cst.CSTNode)
+    return known
+
+
 def children(node: cst.CSTNode) -> List[cst.CSTNode]:
     """The child nodes of `node` worth visiting, in source order."""
     found: List[cst.CSTNode] = []
     for name in child_fields(type(node)):
         value = getattr(node, name, None)
-        if isinstance(value, cst.CSTNode):
-            found.append(value)
-        elif type(value) is tuple or type(value) is list:
-            found.extend(v for v in value if isinstance(v, cst.CSTNode))
+        kind = type(value)
+        if kind is tuple or kind is list:
+            found.extend(v for v in value if _is_node(v))  # type: ignore[union-attr]
+        elif _is_node(value):
+            found.append(value)  # type: ignore[arg-type]
     return found
 
 

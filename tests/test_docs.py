@@ -40,3 +40,21 @@ def test_each_example_shows_its_rule_and_each_fix_clears_it() -> None:
         if rule.code in _findings(rule.instead, options):
             wrong.append("%s: the 'use instead' code is still reported" % rule.code)
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_plugin_registers_exactly_the_options_rules_read() -> None:
+    from flake8_asyncio_gotchas.options import ALL_OPTIONS
+
+    assert set(ALL_OPTIONS) == set(all_options())
+
+
+def test_importing_the_plugin_does_not_import_libcst() -> None:
+    """A file with no async code must not pay for importing libcst."""
+    import subprocess
+    import sys
+
+    code = ("import sys, flake8_asyncio_gotchas.plugin as p; "
+            "list(p.Plugin(None, ['x = 1\\n'], 'x.py').run()); "
+            "print('libcst' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr

@@ -14,23 +14,10 @@ from typing import (TYPE_CHECKING, Any, Callable, ClassVar, Dict, List, Mapping,
 
 import libcst as cst
 
+from ..options import Option
+
 if TYPE_CHECKING:
     from ..engine import Context
-
-
-@dataclass(frozen=True)
-class Option:
-    """A flake8 option a rule reads; `parse` turns the raw value into what the rule uses."""
-
-    flag: str                          # "--asyncio-cpu-loop-threshold"
-    default: Any
-    help: str
-    parse: Callable[[Any], Any] = lambda value: value
-    metavar: str = "VALUE"
-
-    @property
-    def dest(self) -> str:
-        return self.flag.lstrip("-").replace("-", "_")
 
 
 # Where nodes start, as the engine found them: {node: (line, column)}.

@@ -11,27 +11,12 @@ from typing import TYPE_CHECKING, Callable, List, Tuple, Type
 import libcst as cst
 
 from ..names import format_call
+from ..options import BLOCKING_CALLS, NONBLOCKING_CALLS
 from .base import Option, Positions, Rule
 from .blocking_analysis import Chain, Hit, analysis
-from .blocking_catalogue import parse_blocking_calls, parse_nonblocking_calls
 
 if TYPE_CHECKING:
     from ..engine import Context
-
-NONBLOCKING_CALLS = Option(
-    "--asyncio-nonblocking-calls", "",
-    "Comma-separated qualified names that never block, removed from every AIO2xx list: a "
-    "name also removes everything under it (`requests` removes `requests.get`, "
-    "`threading.Lock` removes `threading.Lock.acquire` and `with lock:`).",
-    parse_nonblocking_calls, metavar="NAMES")
-
-BLOCKING_CALLS = Option(
-    "--asyncio-blocking-calls", "",
-    "Comma-separated qualified names of more calls that block, reported as AIO207 inside "
-    "async def, each optionally `name=replacement` for the suggestion "
-    "(`mylib.wait=mylib.async_wait`). Methods are named after their class "
-    "(`mylib.Client.fetch`); `mylib.Client.*` names every method.",
-    parse_blocking_calls, metavar="NAMES")
 
 _LIMITS = ("Calls are recognised by their qualified name, through the module's imports and "
            "aliases; methods only when the object's origin is visible in the module (made by a "

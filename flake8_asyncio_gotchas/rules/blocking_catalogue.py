@@ -2,13 +2,12 @@
 
 The built-in catalogue (`calls/blocking.py`) is extended by `--asyncio-blocking-calls` and
 trimmed by `--asyncio-nonblocking-calls`; both are parsed and validated here (a ValueError
-becomes a clear flake8 error in plugin.py).
+becomes a clear flake8 error in plugin.py) in `options.py`.
 """
 from __future__ import annotations
 
 import dataclasses
 import functools
-import re
 from typing import Dict, FrozenSet, List, Optional, Tuple
 
 import libcst as cst
@@ -19,46 +18,6 @@ CONFIGURED = "AIO207"
 
 BLOCKING_OPTION = "asyncio_blocking_calls"
 NONBLOCKING_OPTION = "asyncio_nonblocking_calls"
-
-_DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*(\.\*)?$")
-
-
-# -- the options -----------------------------------------------------------------------------
-
-def _items(raw: object) -> List[str]:
-    if raw is None:
-        return []
-    if isinstance(raw, (list, tuple)):
-        raw = ",".join(str(item) for item in raw)
-    return [item.strip() for item in re.split(r"[,\n]", str(raw)) if item.strip()]
-
-
-def _checked_name(name: str, item: str) -> str:
-    if not _DOTTED.match(name):
-        raise ValueError("%r is not a qualified name such as `mylib.wait` or "
-                         "`mylib.Client.fetch`" % item)
-    return name
-
-
-def parse_blocking_calls(raw: object) -> Tuple[Tuple[str, str], ...]:
-    """"a.b, c.d=use `await c.e()`" -> (("a.b", ""), ("c.d", "use `await c.e()`"))."""
-    entries = []
-    for item in _items(raw):
-        name, equals, replacement = (part.strip() for part in item.partition("="))
-        if equals and not replacement:
-            raise ValueError("%r has nothing after `=` (write `name=replacement`)" % item)
-        entries.append((_checked_name(name, item), replacement))
-    return tuple(entries)
-
-
-def parse_nonblocking_calls(raw: object) -> Tuple[str, ...]:
-    """"a.b, c" -> ("a.b", "c"): names (and everything under them) that never block."""
-    names = []
-    for item in _items(raw):
-        if "=" in item:
-            raise ValueError("%r: --asyncio-nonblocking-calls takes names only" % item)
-        names.append(_checked_name(item, item))
-    return tuple(names)
 
 
 # -- the catalogue in force for a file -------------------------------------------------------

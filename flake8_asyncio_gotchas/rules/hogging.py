@@ -7,14 +7,15 @@ loops that wait for state no one can change while they spin.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, List, Optional, Set, Tuple, Type, Union
+from typing import TYPE_CHECKING, Iterable, List, Optional, Set, Type, Union
 
 import libcst as cst
 
 from ..calls.hogging import (HEAVY_CALL_PREFIXES, PURE_BUILTINS, STATE_QUERIES,
                              THREAD_SHARED_PREFIXES)
 from ..walk import descendants
-from .base import Option, Rule
+from ..options import CPU_HEAVY_CALLS, CPU_LOOP_THRESHOLD
+from .base import Rule
 
 if TYPE_CHECKING:
     from ..engine import Context
@@ -73,21 +74,6 @@ def _mentions_len(expr: cst.BaseExpression) -> bool:
                and node.func.value == "len" for node in nodes)
 
 
-def _parse_threshold(value: object) -> int:
-    number = int(str(value).strip())
-    if number < 0:
-        raise ValueError("must be a non-negative integer")
-    return number
-
-
-def _parse_names(value: object) -> Tuple[str, ...]:
-    if isinstance(value, (list, tuple)):
-        items: Iterable[str] = value
-    else:
-        items = str(value or "").replace("\n", ",").split(",")
-    return tuple(item.strip() for item in items if item.strip())
-
-
 class CpuBoundLoop(Rule):
     code = "AIO300"
     name = "cpu-bound-loop"
@@ -125,14 +111,8 @@ class CpuBoundLoop(Rule):
               "cannot be told from the code. Of nested reported loops only the outermost one "
               "is reported.")
     options = (
-        Option("--asyncio-cpu-loop-threshold", 10000,
-               "a `for` loop over `range()` with a literal bound of at most this many "
-               "iterations is short and never reported by AIO300",
-               _parse_threshold, metavar="N"),
-        Option("--asyncio-cpu-heavy-calls", "",
-               "comma-separated qualified names of CPU-heavy functions (or prefixes ending in "
-               "'.') that AIO300 treats like `hashlib` calls, e.g. `numpy.linalg.,mylib.solve`",
-               _parse_names, metavar="NAMES"),
+        CPU_LOOP_THRESHOLD,
+        CPU_HEAVY_CALLS,
     )
     references = (
         "https://docs.python.org/3/library/asyncio-dev.html#concurrency-and-multithreading",

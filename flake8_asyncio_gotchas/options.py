@@ -1,0 +1,111 @@
+"""Every option the rules read, with its parser: plain data, importable without libcst.
+
+plugin.py registers these with flake8 before any file is read, and a file with no async code
+is never handed to the engine, so neither libcst nor the rules are imported for it (importing
+libcst costs more than linting a small file). Each rule lists the options it reads in its
+`options`; the docs are generated from there.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, List, Tuple
+
+
+@dataclass(frozen=True)
+class Option:
+    """A flake8 option a rule reads; `parse` turns the raw value into what the rule uses and
+    raises ValueError on a malformed one (plugin.py turns that into a clear error)."""
+
+    flag: str                          # "--asyncio-cpu-loop-threshold"
+    default: Any
+    help: str
+    parse: Callable[[Any], Any] = lambda value: value
+    metavar: str = "VALUE"
+
+    @property
+    def dest(self) -> str:
+        return self.flag.lstrip("-").replace("-", "_")
+
+
+_DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*(\.\*)?$")
+
+
+def comma_items(raw: object) -> List[str]:
+    """Items of a comma- or newline-separated value (a config file's multi-line value too)."""
+    if raw is None:
+        return []
+    if isinstance(raw, (list, tuple)):
+        raw = ",".join(str(item) for item in raw)
+    return [item.strip() for item in re.split(r"[,\n]", str(raw)) if item.strip()]
+
+
+def _checked_name(name: str, item: str) -> str:
+    if not _DOTTED.match(name):
+        raise ValueError("%r is not a qualified name such as `mylib.wait` or "
+                         "`mylib.Client.fetch`" % item)
+    return name
+
+
+def parse_blocking_calls(raw: object) -> Tuple[Tuple[str, str], ...]:
+    """"a.b, c.d=use `await c.e()`" -> (("a.b", ""), ("c.d", "use `await c.e()`"))."""
+    entries = []
+    for item in comma_items(raw):
+        name, equals, replacement = (part.strip() for part in item.partition("="))
+        if equals and not replacement:
+            raise ValueError("%r has nothing after `=` (write `name=replacement`)" % item)
+        entries.append((_checked_name(name, item), replacement))
+    return tuple(entries)
+
+
+def parse_nonblocking_calls(raw: object) -> Tuple[str, ...]:
+    """"a.b, c" -> ("a.b", "c"): names (and everything under them) that never block."""
+    names = []
+    for item in comma_items(raw):
+        if "=" in item:
+            raise ValueError("%r: --asyncio-nonblocking-calls takes names only" % item)
+        names.append(_checked_name(item, item))
+    return tuple(names)
+
+
+def parse_non_negative_int(value: object) -> int:
+    number = int(str(value).strip())
+    if number < 0:
+        raise ValueError("must be a non-negative integer")
+    return number
+
+
+def parse_names(value: object) -> Tuple[str, ...]:
+    return tuple(comma_items(value))
+
+
+NONBLOCKING_CALLS = Option(
+    "--asyncio-nonblocking-calls", "",
+    "Comma-separated qualified names that never block, removed from every AIO2xx list: a "
+    "name also removes everything under it (`requests` removes `requests.get`, "
+    "`threading.Lock` removes `threading.Lock.acquire` and `with lock:`).",
+    parse_nonblocking_calls, metavar="NAMES")
+
+BLOCKING_CALLS = Option(
+    "--asyncio-blocking-calls", "",
+    "Comma-separated qualified names of more calls that block, reported as AIO207 inside "
+    "async def, each optionally `name=replacement` for the suggestion "
+    "(`mylib.wait=mylib.async_wait`). Methods are named after their class "
+    "(`mylib.Client.fetch`); `mylib.Client.*` names every method.",
+    parse_blocking_calls, metavar="NAMES")
+
+CPU_LOOP_THRESHOLD = Option(
+    "--asyncio-cpu-loop-threshold", 10000,
+    "A `for` loop over `range()` with a literal bound of at most this many iterations is "
+    "short and never reported by AIO300.",
+    parse_non_negative_int, metavar="N")
+
+CPU_HEAVY_CALLS = Option(
+    "--asyncio-cpu-heavy-calls", "",
+    "Comma-separated qualified names of CPU-heavy functions (or prefixes ending in '.') that "
+    "AIO300 treats like `hashlib` calls, e.g. `numpy.linalg.,mylib.solve`.",
+    parse_names, metavar="NAMES")
+
+# In the order the README lists them.
+ALL_OPTIONS: Tuple[Option, ...] = (
+    NONBLOCKING_CALLS, BLOCKING_CALLS, CPU_LOOP_THRESHOLD, CPU_HEAVY_CALLS)
