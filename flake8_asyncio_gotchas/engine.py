@@ -82,6 +82,9 @@ def _dispatch_table(rules: Sequence[Rule]) -> Tuple[Dict[type, list], Dict[type,
     return visits, leaves
 
 
+_DEFERRED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+
+
 def _walk(ctx: Context, rules: Sequence[Rule]) -> None:
     visits, leaves = _dispatch_table(rules)
     failed: set = set()
@@ -102,6 +105,10 @@ def _walk(ctx: Context, rules: Sequence[Rule]) -> None:
     scope_of = ctx.names.scope_of
     ancestors = ctx.ancestors
     saved_scopes: List[Scope] = []
+    # Where the walk enters a new scope. A def, class or lambda's decorators, defaults,
+    # annotations and bases run in the enclosing scope: only its body is inside. A
+    # comprehension is inside from its start.
+    scope_starts: Dict[cst.CSTNode, Scope] = {}
     # Entries: (node, False) to enter, (node, True) to leave.
     stack: List[Tuple[cst.CSTNode, bool]] = [(ctx.module, False)]
     while stack:
@@ -109,20 +116,26 @@ def _walk(ctx: Context, rules: Sequence[Rule]) -> None:
         node_type = type(node)
         if leaving:
             ancestors.pop()
-            inner = scope_of.get(node)
-            if inner is not None and node is not ctx.module:
+            if node in scope_starts:
                 ctx.scope = saved_scopes.pop()
             entries = leaves.get(node_type)
             if entries:
                 call(entries, node)
             continue
+        if node in scope_starts:          # the body of a def, class or lambda
+            saved_scopes.append(ctx.scope)
+            ctx.scope = scope_starts[node]
         entries = visits.get(node_type)
         if entries:
             call(entries, node)
         inner = scope_of.get(node)
         if inner is not None and node is not ctx.module:
-            saved_scopes.append(ctx.scope)
-            ctx.scope = inner
+            if isinstance(node, _DEFERRED_SCOPES):
+                scope_starts[node.body] = inner
+            else:                         # a comprehension: its children are inside
+                scope_starts[node] = inner
+                saved_scopes.append(ctx.scope)
+                ctx.scope = inner
         ancestors.append(node)
         stack.append((node, True))
         kids = children(node)
