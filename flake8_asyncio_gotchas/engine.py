@@ -5,9 +5,9 @@
 2. `libcst.parse_module`, once;
 3. `names.collect_scopes`: the bindings every rule resolves names through (one pass);
 4. one walk that calls each rule's `visit_<Node>`/`leave_<Node>` methods;
-5. positions, computed only when there are findings, by one code-generation pass that
-   records where the reported nodes start (libcst's PositionProvider records every node and
-   costs seven times as much).
+5. positions, computed only when there are findings, by regenerating the source of the
+   statements that hold them (`positions.py`; libcst's PositionProvider records every node
+   and costs seven times as much).
 Nothing here raises: a file that cannot be parsed or analysed yields no findings, and a rule
 that fails on a file is dropped for that file only.
 """
@@ -15,16 +15,15 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
-from typing import (Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple,
-                    Type)
+import ast
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState
 
 from .fast_path import may_contain_findings
 from .index import CoroutineIndex
 from .names import Resolver, Scope, collect_scopes
+from .positions import locate
 from .rules.base import Finding, Rule
 from .walk import children
 
@@ -152,107 +151,13 @@ def _walk(ctx: Context, rules: Sequence[Rule]) -> None:
                           % (rule.code, ctx.filename, error), file=sys.stderr)
 
 
-class _LocatingCodegenState(CodegenState):
-    """Regenerates the source, noting where each wanted node's first real token lands."""
-
-    def __init__(self, module: cst.Module, wanted: Iterable[cst.CSTNode]) -> None:
-        super().__init__(default_indent=module.default_indent,
-                         default_newline=module.default_newline)
-        self.line = 1
-        self.column = 0
-        self.wanted = set(wanted)
-        self.pending: List[cst.CSTNode] = []
-        self.in_empty_line = 0
-        self.found: Dict[cst.CSTNode, Tuple[int, int]] = {}
-
-    def add_indent_tokens(self) -> None:
-        for token in self.indent_tokens:
-            self.add_token(token)
-
-    def add_token(self, value: str) -> None:
-        self.tokens.append(value)
-        if self.pending and not self.in_empty_line and value and not value.isspace():
-            for node in self.pending:
-                self.found[node] = (self.line, self.column)
-            self.pending.clear()
-        if "\r" in value:   # "\r\n" and a lone "\r" end a line too (flake8 itself sends "\n")
-            value = value.replace("\r\n", "\n").replace("\r", "\n")
-        newlines = value.count("\n")
-        if newlines:
-            self.line += newlines
-            self.column = len(value) - value.rfind("\n") - 1
-        else:
-            self.column += len(value)
-
-    def before_codegen(self, node: cst.CSTNode) -> None:
-        if node in self.wanted:
-            self.pending.append(node)
-        elif type(node) is cst.EmptyLine:   # comments and blank lines before a statement
-            self.in_empty_line += 1
-
-    def after_codegen(self, node: cst.CSTNode) -> None:
-        if type(node) is cst.EmptyLine:
-            self.in_empty_line -= 1
-
-
-Position = Tuple[int, int]
-
-
-def locate(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> Dict[cst.CSTNode, Position]:
-    wanted = set(nodes)
-    state = _LocatingCodegenState(module, wanted)
-    try:
-        module._codegen(state)
-    except RecursionError:
-        # libcst's code generation recurses about four Python frames per nesting level: a
-        # 300-term `a + b + ...` is too deep. Only then: again, in a thread with room to recurse.
-        state = _LocatingCodegenState(module, wanted)
-        run_deep(module._codegen, state)
-    return state.found
-
-
-# For trees too deep for the default recursion limit: room for ~25 frames per nesting level of
-# the deepest code CPython's parser accepts (about 3000 levels), and the C stack that needs.
-_DEEP_RECURSION_LIMIT = 100_000
-_DEEP_STACK_BYTES = 1024 * 1024 * 1024
-
-
-def run_deep(function: Callable[..., Any], *args: Any) -> Any:
-    """`function(*args)` in a thread with a big stack and a high recursion limit; re-raises.
-
-    The stack is reserved, not used: only the pages the recursion touches take memory. The
-    recursion limit is process-wide, so it is raised only while the caller waits here.
-    """
-    outcome: Dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            outcome["value"] = function(*args)
-        except BaseException as error:   # handed to the caller's thread
-            outcome["error"] = error
-
-    thread = threading.Thread(target=target, name="flake8-asyncio-gotchas-deep")
-    old_limit = sys.getrecursionlimit()
-    old_size = threading.stack_size()
-    try:
-        sys.setrecursionlimit(max(old_limit, _DEEP_RECURSION_LIMIT))
-        threading.stack_size(_DEEP_STACK_BYTES)   # read when the thread starts
-        try:
-            thread.start()
-        finally:
-            threading.stack_size(old_size)
-        thread.join()
-    finally:
-        sys.setrecursionlimit(old_limit)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
+def _without_bom(source: str) -> str:
+    return source[1:] if source.startswith("\ufeff") else source
 
 
 def parse(source: str) -> Optional[cst.Module]:
     """The libcst module, or None when libcst cannot parse it (flake8 reports E999)."""
-    if source.startswith("\ufeff"):
-        source = source[1:]
+    source = _without_bom(source)
     try:
         return cst.parse_module(source)
     except Exception:
@@ -264,12 +169,15 @@ def parse(source: str) -> Optional[cst.Module]:
 
 
 def check_source(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
-                 settings: Mapping[str, Any]) -> List[Result]:
-    """All findings for one file, sorted by position; never raises."""
+                 settings: Mapping[str, Any], tree: Optional[ast.Module] = None) -> List[Result]:
+    """All findings for one file, sorted by position; never raises.
+
+    `tree` is the file's `ast` when the caller has it (flake8 does): it makes positions cheap.
+    """
     if not rule_classes or not may_contain_findings(source):
         return []
     try:
-        return _check(source, filename, rule_classes, settings)
+        return _check(source, filename, rule_classes, settings, tree)
     except Exception as error:
         if DEBUG:
             print("flake8-asyncio-gotchas: skipped %s: %r" % (filename, error), file=sys.stderr)
@@ -277,7 +185,8 @@ def check_source(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
 
 
 def _check(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
-           settings: Mapping[str, Any]) -> List[Result]:
+           settings: Mapping[str, Any], tree: Optional[ast.Module] = None) -> List[Result]:
+    source = _without_bom(source)
     module = parse(source)
     if module is None:
         return []
@@ -288,7 +197,7 @@ def _check(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
     if not findings:
         return []
     positions = locate(module, (node for finding in findings
-                                for node in (finding.node,) + finding.related))
+                                for node in (finding.node,) + finding.related), source, tree)
     results = set()
     for finding in findings:
         position = positions.get(finding.node)

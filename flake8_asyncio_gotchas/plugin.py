@@ -1,8 +1,9 @@
 """The flake8 entry point: options in, findings out; nothing else.
 
-flake8 creates one Plugin per file with the `tree` (ast, unused: libcst parses `lines`),
-`lines` and `filename` it already has, and calls `run()`. Options are class-level, set once by
-`parse_options`; they are plain data, so the class pickles for `flake8 -j`.
+flake8 creates one Plugin per file with the `tree` (its `ast`: for the fast path and for
+positions; libcst parses `lines`), `lines` and `filename` it already has, and calls `run()`.
+Options are class-level, set once by `parse_options`; they are plain data, so the class
+pickles for `flake8 -j`.
 
 This module imports neither libcst nor the rules: a file with no async code (most files of
 most projects) is answered by the fast path alone, and importing libcst would cost more than
@@ -15,7 +16,7 @@ import ast
 from typing import Any, Dict, Iterator, List, Tuple, Type
 
 from . import __version__
-from .fast_path import may_contain_findings
+from .fast_path import has_async_code, may_contain_findings
 from .options import ALL_OPTIONS
 
 
@@ -28,6 +29,7 @@ class Plugin:
                                 for option in ALL_OPTIONS}
 
     def __init__(self, tree: ast.AST, lines: List[str], filename: str = "") -> None:
+        self.tree = tree
         self.lines = lines
         self.filename = filename
 
@@ -51,11 +53,11 @@ class Plugin:
 
     def run(self) -> Iterator[Tuple[int, int, str, Type["Plugin"]]]:
         source = "".join(self.lines)
-        if not may_contain_findings(source):
+        if not may_contain_findings(source) or not has_async_code(self.tree):
             return
         from .engine import check_source      # imports libcst: only for files that need it
         from .rules import ALL_RULES
 
         for line, column, _code, message in check_source(source, self.filename, ALL_RULES,
-                                                         self.settings):
+                                                         self.settings, self.tree):
             yield line, column, message, type(self)

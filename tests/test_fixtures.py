@@ -1,6 +1,7 @@
 """Every .py file under fixtures/ is a test: the findings must equal the marked lines exactly."""
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 from typing import Dict, List, Set, Tuple
 
@@ -9,6 +10,7 @@ from conftest import UNOWNED_CODES
 from fixture_marks import expected_findings, fixture_options
 
 from flake8_asyncio_gotchas.engine import check_source
+from flake8_asyncio_gotchas.fast_path import has_async_code, may_contain_findings
 from flake8_asyncio_gotchas.rules import ALL_RULES, RULES_BY_CODE, all_options
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,3 +57,13 @@ def test_fixture(path: Path) -> None:
     if extra:
         report.append("found but not marked:\n" + describe(path, extra))
     assert not report, "\n".join(report)
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[str(p.relative_to(ROOT / "fixtures"))
+                                                for p in FIXTURES])
+def test_fast_path_lets_every_positive_fixture_through(path: Path) -> None:
+    """The plugin's ast pre-check must never skip a file the rules find something in."""
+    if not expected_findings(path):
+        return
+    source = path.read_text(encoding="utf-8")
+    assert may_contain_findings(source) and has_async_code(ast.parse(source))

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import ast
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
+from flake8_asyncio_gotchas.fast_path import has_async_code, may_contain_findings
 from flake8_asyncio_gotchas.plugin import Plugin
 
 BUG = "async def fetch():\n    pass\n\nasync def main():\n    fetch()\n"
@@ -12,9 +13,9 @@ BUG = "async def fetch():\n    pass\n\nasync def main():\n    fetch()\n"
 def run(source: str) -> List[Tuple[int, int, str]]:
     lines = source.splitlines(keepends=True)
     try:
-        tree = ast.parse(source.lstrip("\ufeff"))
-    except SyntaxError:
-        tree = ast.Module(body=[], type_ignores=[])
+        tree: Optional[ast.AST] = ast.parse(source.lstrip("\ufeff"))
+    except SyntaxError:      # newer syntax than this Python's: the full check decides
+        tree = None
     return [(line, col, message.split()[0])
             for line, col, message, _type in Plugin(tree, lines, "t.py").run()]
 
@@ -54,3 +55,30 @@ def test_python_312_syntax() -> None:
 
 def test_no_async_fast_path_reports_nothing() -> None:
     assert run("def fetch():\n    pass\n\nfetch()\n") == []
+
+
+def test_async_words_only_in_text_or_annotations_skip_the_full_check() -> None:
+    quiet = ['"""An asyncio bridge; see `await` in the docs."""\nx = 1  # async\n',
+             "import asyncio\n\nclass Timeout(asyncio.TimeoutError):\n    pass\n\n"
+             "def f(loop: asyncio.AbstractEventLoop) -> asyncio.Future:\n    return g(loop)\n"]
+    for source in quiet:
+        assert may_contain_findings(source)
+        assert not has_async_code(ast.parse(source)), source
+
+
+def test_sync_code_that_calls_into_asyncio_gets_the_full_check() -> None:
+    busy = ["import asyncio\n\ndef f():\n    asyncio.ensure_future(g())\n",
+            "from asyncio import ensure_future as later\n\ndef f():\n    later(g())\n",
+            "def connection_made(self, transport):\n    self._loop.create_task(self.run())\n",
+            "def f(fut):\n    fut.add_done_callback(g)\n",
+            "async def f():\n    pass\n",
+            "def f():\n    return [x async for x in y]\n",
+            "import asyncio.tasks as t\n\nt.sleep(1)\n"]
+    for source in busy:
+        assert has_async_code(ast.parse(source)), source
+    assert has_async_code(None)
+
+
+def test_sync_code_calling_asyncio_is_still_checked_through_the_plugin() -> None:
+    source = "import asyncio\n\n\ndef later(coro):\n    asyncio.ensure_future(coro)\n"
+    assert [code for _line, _col, code in run(source)] == ["AIO400"]

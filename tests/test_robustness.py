@@ -26,7 +26,7 @@ from unittest import mock
 
 import pytest
 
-from flake8_asyncio_gotchas import engine
+from flake8_asyncio_gotchas import engine, positions
 from flake8_asyncio_gotchas.plugin import Plugin
 from flake8_asyncio_gotchas.rules import ALL_RULES, Rule
 
@@ -409,9 +409,9 @@ def test_run_deep_restores_the_recursion_limit_and_passes_errors_on() -> None:
     def deep(n: int) -> int:
         return 0 if n == 0 else 1 + deep(n - 1)
 
-    assert engine.run_deep(deep, 20_000) == 20_000
+    assert positions.run_deep(deep, 20_000) == 20_000
     with pytest.raises(ZeroDivisionError):
-        engine.run_deep(lambda: 1 / 0)
+        positions.run_deep(lambda: 1 / 0)
     assert sys.getrecursionlimit() == limit
 
 
