@@ -20,8 +20,9 @@ from ..walk import descendants
 from .base import Rule
 from .hogging import has_suspension_point
 from .tasks_analysis import (CancelTracker, Handler, awaited_exprs, getattr_literal,
-                             is_cleanup_name, is_handle, is_logged, is_store, name_observed,
-                             observes, raises, single_target, task_factory, walk_with_parents)
+                             handles_own_exceptions, is_cleanup_name, is_handle, is_logged,
+                             is_store, name_observed, observes, raises, single_target,
+                             task_factory, walk_with_parents)
 
 if TYPE_CHECKING:
     from ..engine import Context
@@ -109,7 +110,10 @@ class UnobservedTask(Rule):
               "subclasses and other classes, and when `getattr(obj, \"name\")` names it. "
               "Code in other modules is not seen: a public attribute or global read only by "
               "another module is reported. Tasks stored into containers, tuples, or by "
-              "`a = b = ...` are not followed.")
+              "`a = b = ...` are not followed. A task whose coroutine is a same-module "
+              "`async def` whose whole body is one `try` with an `except Exception` (or "
+              "`BaseException`, or bare) that does not re-raise is not reported: it deals "
+              "with its own errors.")
     references = (
         "https://docs.python.org/3/library/asyncio-task.html#asyncio.Task",
         "https://docs.python.org/3/library/asyncio-dev.html#detect-never-retrieved-exceptions",
@@ -137,7 +141,7 @@ class UnobservedTask(Rule):
         if target is None or not isinstance(value, cst.Call):
             return
         factory = task_factory(self.ctx, value)
-        if factory is None:
+        if factory is None or self._runs_self_handling_coroutine(value):
             return
         scope = self.ctx.scope
         if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
@@ -149,6 +153,13 @@ class UnobservedTask(Rule):
             owner = self.ctx.names.binding_scope(target.value, scope)
             if owner is not None:
                 self.name_tasks.append((value, factory, target.value, owner))
+
+    def _runs_self_handling_coroutine(self, factory_call: cst.Call) -> bool:
+        """`create_task(self.loop())` where `loop`'s whole body is a try/except Exception."""
+        if not factory_call.args or not isinstance(factory_call.args[0].value, cst.Call):
+            return False
+        func = self.ctx.index.local_def(factory_call.args[0].value.func, self.ctx.scope)
+        return func is not None and handles_own_exceptions(func)
 
     # -- how attributes are used (collected during the walk) ---------------------------------
 

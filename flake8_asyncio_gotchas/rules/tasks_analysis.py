@@ -243,3 +243,35 @@ def awaited_exprs(body: cst.CSTNode) -> Iterator[cst.BaseExpression]:
 
 def raises(body: cst.CSTNode) -> bool:
     return any(isinstance(node, cst.Raise) for node in descendants(body, into_scopes=False))
+
+
+def handles_own_exceptions(func: cst.FunctionDef) -> bool:
+    """Whether the def's whole body (after its docstring) is one `try` with a handler that
+    catches every Exception (`Exception`, `BaseException`, bare) and raises nothing: what
+    the coroutine raises is dealt with inside it, so nothing is left for the task to lose."""
+    body = func.body
+    if not isinstance(body, cst.IndentedBlock):
+        return False
+    statements = list(body.body)
+    if statements and _is_docstring(statements[0]):
+        statements = statements[1:]
+    if len(statements) != 1 or not isinstance(statements[0], cst.Try):
+        return False
+    return any(_catches_everything(handler) and not raises(handler.body)
+               for handler in statements[0].handlers)
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
+            and isinstance(statement.body[0], cst.Expr)
+            and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
+
+
+def _catches_everything(handler: cst.ExceptHandler) -> bool:
+    caught = handler.type
+    if caught is None:
+        return True
+    kinds = [element.value for element in caught.elements] if isinstance(caught, cst.Tuple) \
+        else [caught]
+    return any(isinstance(kind, cst.Name) and kind.value in ("Exception", "BaseException")
+               for kind in kinds)
