@@ -22,7 +22,7 @@ from .hogging import has_suspension_point
 from .tasks_analysis import (CancelTracker, Handler, awaited_exprs, getattr_literal,
                              handles_own_exceptions, is_cleanup_name, is_handle, is_logged,
                              is_store, name_observed, observes, raises, single_target,
-                             task_factory, walk_with_parents)
+                             task_entry_names, task_factory, walk_with_parents)
 
 if TYPE_CHECKING:
     from ..engine import Context
@@ -113,7 +113,8 @@ class UnobservedTask(Rule):
               "`a = b = ...` are not followed. A task whose coroutine is a same-module "
               "`async def` whose whole body is one `try` with an `except Exception` (or "
               "`BaseException`, or bare) that does not re-raise is not reported: it deals "
-              "with its own errors.")
+              "with its own errors (a docstring, `pass`, constant assignments, `assert`s and "
+              "a guard `if self.x is None: return` may stand before the `try`).")
     references = (
         "https://docs.python.org/3/library/asyncio-task.html#asyncio.Task",
         "https://docs.python.org/3/library/asyncio-dev.html#detect-never-retrieved-exceptions",
@@ -317,7 +318,11 @@ class CancellationSwallowed(Rule):
               "asyncio.timeout(...)`), where the CancelledError caught is usually the awaited "
               "task's, which covers the idiom `t.cancel()` then `try: await t except "
               "CancelledError: pass`; anything awaited after this function called `.cancel()` "
-              "on it. `BaseException` and bare `except:` count only in modules that import "
+              "on it; a `try` that is the last statement of an async def that the module "
+              "only ever starts as a task (`create_task(self._run())`, `asyncio.run(main())`) "
+              "and never awaits or passes on, where the cancellation ends the task as asked "
+              "(found by the function's name). "
+              "`BaseException` and bare `except:` count only in modules that import "
               "`asyncio` and neither `trio` nor `anyio`. `concurrent.futures.CancelledError` "
               "is a different exception and is not matched.")
     references = (
@@ -349,9 +354,22 @@ class CancellationSwallowed(Rule):
                     and not self._hands_on(handler):
                 swallowing.append((handler, what))
         if swallowing and has_suspension_point([node.body]) \
-                and not self._waits_for_other_tasks(node.body):
+                and not self._waits_for_other_tasks(node.body) \
+                and not self._ends_a_task(node):
             for handler, what in swallowing:
                 self.report(handler, what=what)
+
+    def _ends_a_task(self, node: Union[cst.Try, cst.TryStar]) -> bool:
+        """The try is the last statement of an async def that this module only ever starts
+        as a task (`create_task(self._run())`, `asyncio.run(main())`): catching the
+        cancellation there ends the task, as cancelling it asked; no caller carries on."""
+        ancestors = self.ctx.ancestors
+        if len(ancestors) < 2:
+            return False
+        block, func = ancestors[-1], ancestors[-2]
+        return (isinstance(block, cst.IndentedBlock) and isinstance(func, cst.FunctionDef)
+                and block.body[-1] is node
+                and func.name.value in task_entry_names(self.ctx))
 
     def leave_With(self, node: cst.With) -> None:
         if node.asynchronous is not None or not self.ctx.in_async_def:

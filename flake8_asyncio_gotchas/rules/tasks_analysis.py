@@ -246,14 +246,15 @@ def raises(body: cst.CSTNode) -> bool:
 
 
 def handles_own_exceptions(func: cst.FunctionDef) -> bool:
-    """Whether the def's whole body (after its docstring) is one `try` with a handler that
-    catches every Exception (`Exception`, `BaseException`, bare) and raises nothing: what
-    the coroutine raises is dealt with inside it, so nothing is left for the task to lose."""
+    """Whether the def's whole body (after its docstring and a few statements that cannot
+    fail) is one `try` with a handler that catches every Exception (`Exception`,
+    `BaseException`, bare) and raises nothing: what the coroutine raises is dealt with inside
+    it, so nothing is left for the task to lose."""
     body = func.body
     if not isinstance(body, cst.IndentedBlock):
         return False
     statements = list(body.body)
-    if statements and _is_docstring(statements[0]):
+    while statements and _cannot_fail(statements[0]):
         statements = statements[1:]
     if len(statements) != 1 or not isinstance(statements[0], cst.Try):
         return False
@@ -261,10 +262,27 @@ def handles_own_exceptions(func: cst.FunctionDef) -> bool:
                for handler in statements[0].handlers)
 
 
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
-            and isinstance(statement.body[0], cst.Expr)
-            and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
+_CONSTANTS = (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float, cst.Name)
+
+
+def _cannot_fail(statement: cst.BaseStatement) -> bool:
+    """A docstring, `pass`, `x = 0.0`, an `assert` (a type-narrowing idiom, taken as true),
+    or a guard `if self.interval is None: return`, in front of the try."""
+    if isinstance(statement, cst.If):
+        return _is_guard_clause(statement)
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
+    for small in statement.body:
+        if isinstance(small, (cst.Pass, cst.Assert)):
+            continue
+        if isinstance(small, cst.Expr) and isinstance(small.value, _CONSTANTS):
+            continue
+        if isinstance(small, (cst.Assign, cst.AnnAssign)) and isinstance(small.value, _CONSTANTS) \
+                and all(isinstance(target.target, cst.Name)
+                        for target in getattr(small, "targets", ())):
+            continue
+        return False
+    return True
 
 
 def _catches_everything(handler: cst.ExceptHandler) -> bool:
@@ -275,3 +293,59 @@ def _catches_everything(handler: cst.ExceptHandler) -> bool:
         else [caught]
     return any(isinstance(kind, cst.Name) and kind.value in ("Exception", "BaseException")
                for kind in kinds)
+
+
+# Calls that run the coroutine they are given as a task of its own, to its end.
+_TASK_RUNNERS = frozenset({"create_task", "ensure_future", "run", "run_until_complete"})
+
+
+def _called_name(call: cst.Call) -> Optional[str]:
+    func = call.func
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return func.value if isinstance(func, cst.Name) else None
+
+
+def task_entry_names(ctx: "Context") -> Set[str]:
+    """Names of functions this module calls only to start a task with
+    (`create_task(self._run())`, `asyncio.run(main())`), never to await or pass on.
+
+    By name, not by resolution: a name also called anywhere else is left out. Computed once
+    per file, on first use.
+    """
+    if "task_entry_names" not in ctx.shared:
+        calls = [node for node in descendants(ctx.module) if isinstance(node, cst.Call)]
+        started: Set[cst.Call] = set()
+        for call in calls:
+            if _called_name(call) in _TASK_RUNNERS and call.args \
+                    and isinstance(call.args[0].value, cst.Call):
+                started.add(call.args[0].value)
+        names = {_called_name(call) for call in started}
+        names.difference_update(_called_name(call) for call in calls if call not in started)
+        names.discard(None)
+        ctx.shared["task_entry_names"] = names
+    return ctx.shared["task_entry_names"]
+
+
+def _is_guard_clause(statement: cst.If) -> bool:
+    """`if <name or attribute> [is [not] None]: return`, with no else."""
+    test = statement.test
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        test = test.expression
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 \
+            and isinstance(test.comparisons[0].operator, (cst.Is, cst.IsNot)) \
+            and isinstance(test.comparisons[0].comparator, cst.Name):
+        test = test.left
+    if statement.orelse is not None or not isinstance(test, (cst.Name, cst.Attribute)):
+        return False
+    if not isinstance(test, cst.Name) and not isinstance(test.value, cst.Name):
+        return False
+    body = statement.body
+    lines = body.body if isinstance(body, cst.IndentedBlock) else [body]
+    if len(lines) != 1 or not isinstance(lines[0], (cst.SimpleStatementLine,
+                                                    cst.SimpleStatementSuite)):
+        return False
+    smalls = lines[0].body
+    return len(smalls) == 1 and isinstance(smalls[0], cst.Return) \
+        and (smalls[0].value is None
+             or isinstance(smalls[0].value, cst.Name) and smalls[0].value.value == "None")
