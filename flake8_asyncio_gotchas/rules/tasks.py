@@ -318,10 +318,11 @@ class CancellationSwallowed(Rule):
               "asyncio.timeout(...)`), where the CancelledError caught is usually the awaited "
               "task's, which covers the idiom `t.cancel()` then `try: await t except "
               "CancelledError: pass`; anything awaited after this function called `.cancel()` "
-              "on it; a `try` that is the last statement of an async def that the module "
-              "only ever starts as a task (`create_task(self._run())`, `asyncio.run(main())`) "
-              "and never awaits or passes on, where the cancellation ends the task as asked "
-              "(found by the function's name). "
+              "on it; a `try` outside any loop in an async def "
+              "that the module only ever starts as a task (`create_task(self._run())`, "
+              "`asyncio.run(main())`) and never awaits or passes on: the task then runs its "
+              "cleanup to the end, as cancelling it asked (found by the function's name; "
+              "calls through an imported module do not count as uses). "
               "`BaseException` and bare `except:` count only in modules that import "
               "`asyncio` and neither `trio` nor `anyio`. `concurrent.futures.CancelledError` "
               "is a different exception and is not matched.")
@@ -360,16 +361,16 @@ class CancellationSwallowed(Rule):
                 self.report(handler, what=what)
 
     def _ends_a_task(self, node: Union[cst.Try, cst.TryStar]) -> bool:
-        """The try is the last statement of an async def that this module only ever starts
-        as a task (`create_task(self._run())`, `asyncio.run(main())`): catching the
-        cancellation there ends the task, as cancelling it asked; no caller carries on."""
-        ancestors = self.ctx.ancestors
-        if len(ancestors) < 2:
-            return False
-        block, func = ancestors[-1], ancestors[-2]
-        return (isinstance(block, cst.IndentedBlock) and isinstance(func, cst.FunctionDef)
-                and block.body[-1] is node
-                and func.name.value in task_entry_names(self.ctx))
+        """The try is in an async def, outside any loop, that this module only ever starts
+        as a task (`create_task(self._run())`, `asyncio.run(main())`): after catching the
+        cancellation the task runs to its end, as cancelling it asked, and no awaiting caller
+        carries on as if nothing happened."""
+        for ancestor in reversed(self.ctx.ancestors):
+            if isinstance(ancestor, (cst.For, cst.While)):
+                return False
+            if isinstance(ancestor, cst.FunctionDef):
+                return ancestor.name.value in task_entry_names(self.ctx)
+        return False
 
     def leave_With(self, node: cst.With) -> None:
         if node.asynchronous is not None or not self.ctx.in_async_def:

@@ -306,6 +306,21 @@ def _called_name(call: cst.Call) -> Optional[str]:
     return func.value if isinstance(func, cst.Name) else None
 
 
+def _names_a_runner(expr: cst.BaseExpression) -> bool:
+    name = expr.attr.value if isinstance(expr, cst.Attribute) else (
+        expr.value if isinstance(expr, cst.Name) else None)
+    return name in _TASK_RUNNERS
+
+
+def _through_a_module(ctx: "Context", call: cst.Call) -> bool:
+    """`connect_utils._cancel(...)`: another module's function, not this module's `_cancel`."""
+    func = call.func
+    if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
+        return False
+    bindings = ctx.names.bindings(func.value.value, ctx.names.module_scope)
+    return bool(bindings) and all(binding.kind == "import" for binding in bindings)
+
+
 def task_entry_names(ctx: "Context") -> Set[str]:
     """Names of functions this module calls only to start a task with
     (`create_task(self._run())`, `asyncio.run(main())`), never to await or pass on.
@@ -320,8 +335,13 @@ def task_entry_names(ctx: "Context") -> Set[str]:
             if _called_name(call) in _TASK_RUNNERS and call.args \
                     and isinstance(call.args[0].value, cst.Call):
                 started.add(call.args[0].value)
+            elif call.args and _names_a_runner(call.args[0].value):
+                # `contextvars.Context().run(loop.create_task, self.run_asgi(app))`
+                started.update(arg.value for arg in call.args[1:2]
+                               if isinstance(arg.value, cst.Call))
         names = {_called_name(call) for call in started}
-        names.difference_update(_called_name(call) for call in calls if call not in started)
+        names.difference_update(_called_name(call) for call in calls
+                                if call not in started and not _through_a_module(ctx, call))
         names.discard(None)
         ctx.shared["task_entry_names"] = names
     return ctx.shared["task_entry_names"]
