@@ -13,9 +13,9 @@ that fails on a file is dropped for that file only.
 """
 from __future__ import annotations
 
+import ast
 import os
 import sys
-import ast
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type
 
 import libcst as cst

@@ -83,19 +83,6 @@ class CoroutineIndex:
         entry = self._lookup(qualname)
         return entry is not None and entry[0] == "function" and entry[1] is True
 
-    def local_def(self, expr: cst.BaseExpression, scope: Scope) -> Optional[cst.FunctionDef]:
-        """The same-module def that `expr` names, when it is one def: `name` or `self.name`."""
-        bindings = None
-        if isinstance(expr, cst.Name):
-            bindings = self.names.bindings(expr.value, scope)
-        elif isinstance(expr, cst.Attribute):
-            owner = self._class_of(expr.value, scope)
-            if owner is not None and expr.attr.value not in owner.attributes:
-                bindings = owner.bindings.get(expr.attr.value)
-        if bindings and len(bindings) == 1 and bindings[0].kind == "def":
-            return bindings[0].node  # type: ignore[return-value]
-        return None
-
     def _is_local_coroutine(self, func: cst.FunctionDef) -> bool:
         def_scope = self.names.scope_of.get(func)
         outer = def_scope.parent if def_scope is not None else None

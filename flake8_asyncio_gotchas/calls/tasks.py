@@ -51,6 +51,8 @@ CANCELLED_ERRORS: FrozenSet[str] = frozenset({
     "asyncio.exceptions.CancelledError",
 })
 CATCH_ALL_ERRORS: FrozenSet[str] = frozenset({"BaseException", "builtins.BaseException"})
+# Handlers that catch every error a coroutine can raise on its own (not its cancellation).
+EVERY_ERROR: FrozenSet[str] = CATCH_ALL_ERRORS | {"Exception", "builtins.Exception"}
 
 SUPPRESS: FrozenSet[str] = frozenset({"contextlib.suppress"})
 

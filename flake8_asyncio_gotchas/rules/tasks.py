@@ -159,8 +159,8 @@ class UnobservedTask(Rule):
         """`create_task(self.loop())` where `loop`'s whole body is a try/except Exception."""
         if not factory_call.args or not isinstance(factory_call.args[0].value, cst.Call):
             return False
-        func = self.ctx.index.local_def(factory_call.args[0].value.func, self.ctx.scope)
-        return func is not None and handles_own_exceptions(func)
+        func = self.ctx.names.definition(factory_call.args[0].value.func, self.ctx.scope)
+        return isinstance(func, cst.FunctionDef) and handles_own_exceptions(self.ctx, func)
 
     # -- how attributes are used (collected during the walk) ---------------------------------
 

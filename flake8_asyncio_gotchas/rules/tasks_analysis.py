@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Set,
 
 import libcst as cst
 
-from ..calls.tasks import (FACTORY_NAMES, LOOP_FACTORY_METHODS, LOOP_NAMES,
+from ..calls.tasks import (EVERY_ERROR, FACTORY_NAMES, LOOP_FACTORY_METHODS, LOOP_NAMES,
                            NON_OBSERVING_METHODS, TASK_FACTORIES, WAITERS)
 from ..names import Scope, format_call
 from ..walk import children, descendants
@@ -29,9 +29,7 @@ def task_factory(ctx: "Context", call: cst.Call) -> Optional[str]:
     if called is None and isinstance(func, cst.Attribute) \
             and func.attr.value in LOOP_FACTORY_METHODS:
         receiver = func.value
-        last = receiver.attr.value if isinstance(receiver, cst.Attribute) else (
-            receiver.value if isinstance(receiver, cst.Name) else None)
-        if last in LOOP_NAMES and ctx.instance_type(receiver) is None:
+        if last_name(receiver) in LOOP_NAMES and ctx.instance_type(receiver) is None:
             return format_call(func)
     return None
 
@@ -78,6 +76,13 @@ def observes(node: cst.BaseExpression, ancestors: Sequence[cst.CSTNode]) -> bool
             and holder.test is current:
         return False
     return True
+
+
+def last_name(expr: cst.BaseExpression) -> Optional[str]:
+    """`create_task` for `self._loop.create_task`, `run` for `run`; None for anything else."""
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value
+    return expr.value if isinstance(expr, cst.Name) else None
 
 
 def is_store(node: cst.Name, up: Optional[cst.CSTNode]) -> bool:
@@ -222,9 +227,7 @@ def is_logged(node: cst.Name, parent: Parents) -> bool:
     current: Optional[cst.CSTNode] = parent.get(node)
     while current is not None:
         if isinstance(current, cst.Call):
-            func = current.func
-            called = func.attr.value if isinstance(func, cst.Attribute) else (
-                func.value if isinstance(func, cst.Name) else "")
+            called = last_name(current.func)
             if called in _LOG_METHODS:
                 return True
             if called not in ("str", "repr", "type", "format"):
@@ -245,7 +248,7 @@ def raises(body: cst.CSTNode) -> bool:
     return any(isinstance(node, cst.Raise) for node in descendants(body, into_scopes=False))
 
 
-def handles_own_exceptions(func: cst.FunctionDef) -> bool:
+def handles_own_exceptions(ctx: "Context", func: cst.FunctionDef) -> bool:
     """Whether the def's whole body (after its docstring and a few statements that cannot
     fail) is one `try` with a handler that catches every Exception (`Exception`,
     `BaseException`, bare) and raises nothing: what the coroutine raises is dealt with inside
@@ -258,7 +261,8 @@ def handles_own_exceptions(func: cst.FunctionDef) -> bool:
         statements = statements[1:]
     if len(statements) != 1 or not isinstance(statements[0], cst.Try):
         return False
-    return any(_catches_everything(handler) and not raises(handler.body)
+    scope = ctx.names.scope_of.get(func, ctx.names.module_scope)    # where handlers run
+    return any(_catches_every_error(ctx, scope, handler) and not raises(handler.body)
                for handler in statements[0].handlers)
 
 
@@ -285,31 +289,17 @@ def _cannot_fail(statement: cst.BaseStatement) -> bool:
     return True
 
 
-def _catches_everything(handler: cst.ExceptHandler) -> bool:
+def _catches_every_error(ctx: "Context", scope: Scope, handler: cst.ExceptHandler) -> bool:
     caught = handler.type
     if caught is None:
         return True
     kinds = [element.value for element in caught.elements] if isinstance(caught, cst.Tuple) \
         else [caught]
-    return any(isinstance(kind, cst.Name) and kind.value in ("Exception", "BaseException")
-               for kind in kinds)
+    return any(ctx.names.qualname(kind, scope) in EVERY_ERROR for kind in kinds)
 
 
 # Calls that run the coroutine they are given as a task of its own, to its end.
 _TASK_RUNNERS = frozenset({"create_task", "ensure_future", "run", "run_until_complete"})
-
-
-def _called_name(call: cst.Call) -> Optional[str]:
-    func = call.func
-    if isinstance(func, cst.Attribute):
-        return func.attr.value
-    return func.value if isinstance(func, cst.Name) else None
-
-
-def _names_a_runner(expr: cst.BaseExpression) -> bool:
-    name = expr.attr.value if isinstance(expr, cst.Attribute) else (
-        expr.value if isinstance(expr, cst.Name) else None)
-    return name in _TASK_RUNNERS
 
 
 def _through_a_module(ctx: "Context", call: cst.Call) -> bool:
@@ -332,15 +322,15 @@ def task_entry_names(ctx: "Context") -> Set[str]:
         calls = [node for node in descendants(ctx.module) if isinstance(node, cst.Call)]
         started: Set[cst.Call] = set()
         for call in calls:
-            if _called_name(call) in _TASK_RUNNERS and call.args \
+            if last_name(call.func) in _TASK_RUNNERS and call.args \
                     and isinstance(call.args[0].value, cst.Call):
                 started.add(call.args[0].value)
-            elif call.args and _names_a_runner(call.args[0].value):
+            elif call.args and last_name(call.args[0].value) in _TASK_RUNNERS:
                 # `contextvars.Context().run(loop.create_task, self.run_asgi(app))`
                 started.update(arg.value for arg in call.args[1:2]
                                if isinstance(arg.value, cst.Call))
-        names = {_called_name(call) for call in started}
-        names.difference_update(_called_name(call) for call in calls
+        names = {last_name(call.func) for call in started}
+        names.difference_update(last_name(call.func) for call in calls
                                 if call not in started and not _through_a_module(ctx, call))
         names.discard(None)
         ctx.shared["task_entry_names"] = names
