@@ -5,9 +5,13 @@
 2. `libcst.parse_module`, once;
 3. `names.collect_scopes`: the bindings every rule resolves names through (one pass);
 4. one walk that calls each rule's `visit_<Node>`/`leave_<Node>` methods;
-5. positions, computed only when there are findings, by regenerating the source of the
+5. findings that are a test's scaffolding are dropped (`testcode.py`: in test files, test
+   functions, test classes and fixtures, unless `--asyncio-check-tests=all`);
+6. positions, computed only when there are findings, by regenerating the source of the
    statements that hold them (`positions.py`; libcst's PositionProvider records every node
-   and costs seven times as much).
+   and costs seven times as much);
+7. findings on a line whose `# noqa:` names another linter's code for the same check are
+   dropped (`peers.py`).
 Nothing here raises: a file that cannot be parsed or analysed yields no findings, and a rule
 that fails on a file is dropped for that file only.
 """
@@ -23,8 +27,10 @@ import libcst as cst
 from .fast_path import may_contain_findings
 from .index import CoroutineIndex
 from .names import Resolver, Scope, collect_scopes
+from .peers import drop_peer_suppressed
 from .positions import locate
 from .rules.base import Finding, Rule
+from .testcode import drop_scaffolding
 from .walk import children
 
 # (line, column, code, message); line 1-based, column 0-based, as flake8 wants them.
@@ -194,6 +200,8 @@ def _check(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
     rules = [rule_class(ctx) for rule_class in rule_classes]
     _walk(ctx, rules)
     findings: List[Finding] = [finding for rule in rules for finding in rule.findings]
+    # Filters after the walk: each asks its own module, and only when there are findings.
+    findings = drop_scaffolding(findings, ctx.names, filename, settings)
     if not findings:
         return []
     positions = locate(module, (node for finding in findings
@@ -204,4 +212,6 @@ def _check(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
         if position is not None:      # a node with no source text of its own: never seen
             message = finding.message if finding.render is None else finding.render(positions)
             results.add((position[0], position[1], finding.code, message))
-    return sorted(results)
+    if settings.get("disable_noqa"):      # flake8's --disable-noqa: no comment silences
+        return sorted(results)
+    return drop_peer_suppressed(sorted(results), source)

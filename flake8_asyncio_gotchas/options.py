@@ -106,6 +106,41 @@ CPU_HEAVY_CALLS = Option(
     "AIO300 treats like `hashlib` calls, e.g. `numpy.linalg.,mylib.solve`.",
     parse_names, metavar="NAMES")
 
+CHECK_TESTS_CHOICES = ("bugs", "all")
+
+
+def parse_check_tests(value: object) -> str:
+    choice = str(value).strip().lower()
+    if choice not in CHECK_TESTS_CHOICES:
+        raise ValueError("must be one of %s" % ", ".join(CHECK_TESTS_CHOICES))
+    return choice
+
+
+def parse_path_patterns(value: object) -> Tuple[str, ...]:
+    """"test_*.py, tests/" -> ("test_*.py", "tests/"), with `\\` written as `/`."""
+    return tuple(item.replace("\\", "/") for item in comma_items(value))
+
+
+# Read by the engine (testcode.py), not by one rule: every rule's page names them.
+TEST_PATHS = Option(
+    "--asyncio-test-paths", "test_*.py,*_test.py,conftest.py,tests/,test/",
+    "Comma-separated globs of the files that are test code: a pattern without `/` matches "
+    "the file name, one ending in `/` a directory anywhere in the path, any other the path "
+    "(relative to the current directory) or its end. Setting it replaces the default, so "
+    "list the default's patterns too to add one. Test functions, methods of `TestCase` "
+    "subclasses and pytest fixtures are test code in any file.",
+    parse_path_patterns, metavar="GLOBS")
+
+CHECK_TESTS = Option(
+    "--asyncio-check-tests", "bugs",
+    "What is reported in test code: `bugs` (AIO1xx, AIO205, AIO301 and AIO500, which are "
+    "bugs in a test too; blocking calls, CPU-heavy loops, background tasks and swallowed "
+    "cancellation are a test's scaffolding and not reported) or `all` (every code, as in "
+    "other code).",
+    parse_check_tests, metavar="bugs|all")
+
+ENGINE_OPTIONS: Tuple[Option, ...] = (CHECK_TESTS, TEST_PATHS)
+
 # In the order the README lists them.
 ALL_OPTIONS: Tuple[Option, ...] = (
-    NONBLOCKING_CALLS, BLOCKING_CALLS, CPU_LOOP_THRESHOLD, CPU_HEAVY_CALLS)
+    NONBLOCKING_CALLS, BLOCKING_CALLS, CPU_LOOP_THRESHOLD, CPU_HEAVY_CALLS) + ENGINE_OPTIONS

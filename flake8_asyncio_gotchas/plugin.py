@@ -49,6 +49,8 @@ class Plugin:
             except ValueError as error:
                 raise SystemExit("flake8-asyncio-gotchas: bad value for %s: %s"
                                  % (option.flag, error))
+        # flake8's own switch: with it, other linters' `# noqa:` codes silence nothing either.
+        settings["disable_noqa"] = bool(getattr(options, "disable_noqa", False))
         cls.settings = settings
 
     def run(self) -> Iterator[Tuple[int, int, str, Type["Plugin"]]]:

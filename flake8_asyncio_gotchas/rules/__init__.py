@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Type
 
+from ..options import ENGINE_OPTIONS
 from . import blocking, coroutines, hogging, races, tasks
 from .base import Option, Rule
 
@@ -19,11 +20,13 @@ RULES_BY_CODE: Dict[str, Type[Rule]] = {rule.code: rule for rule in ALL_RULES}
 
 
 def all_options() -> List[Option]:
-    """Every option any rule declares, once each, in rule order."""
+    """Every option any rule declares, once each, in rule order; then the engine's own."""
     seen: Dict[str, Option] = {}
     for rule in ALL_RULES:
         for option in rule.options:
             seen.setdefault(option.flag, option)
+    for option in ENGINE_OPTIONS:
+        seen.setdefault(option.flag, option)
     return list(seen.values())
 
 
