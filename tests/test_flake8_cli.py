@@ -86,3 +86,35 @@ def test_syntax_error_is_reported_by_flake8_not_by_us(tmp_path: Path) -> None:
     result = flake8(str(path))
     assert "E999" in result.stdout and "AIO" not in result.stdout
     assert "Traceback" not in result.stderr
+
+
+SLEEPS = "import time\n\n\nasync def main():\n    time.sleep(1){}\n"
+
+
+def test_another_linters_noqa_for_the_same_check_silences_ours(tmp_path: Path) -> None:
+    path = tmp_path / "sleeps.py"
+    for suffix, expected in (("  # noqa: ASYNC251", 0), ("  # noqa: E501,ASYNC251", 0),
+                             ("  # noqa: ASYNC230", 1), ("  # noqa: E501", 1)):
+        path.write_text(SLEEPS.format(suffix))
+        result = flake8("--select", "AIO", str(path))
+        assert len(result.stdout.splitlines()) == expected, (suffix, result.stdout)
+    path.write_text(SLEEPS.format("  # noqa: ASYNC251"))
+    assert "AIO200" in flake8("--select", "AIO", "--disable-noqa", str(path)).stdout
+    on_stdin = flake8("--select", "AIO", "-", stdin=SLEEPS.format("  # noqa: ASYNC251"))
+    assert on_stdin.stdout == "" and on_stdin.returncode == 0, on_stdin
+
+
+def test_test_files_report_only_bugs_unless_told_otherwise(tmp_path: Path) -> None:
+    source = SLEEPS.format("") + "\n\nasync def fetch():\n    pass\n\n\nasync def g():\n"
+    source += "    fetch()\n"
+    (tmp_path / "tests").mkdir()
+    path = tmp_path / "tests" / "check_sleeps.py"
+    path.write_text(source)
+    codes = {code for _name, _line, code in findings(
+        flake8("--select", "AIO", "tests/check_sleeps.py", cwd=tmp_path).stdout)}
+    assert codes == {"AIO100"}
+    everything = flake8("--select", "AIO", "--asyncio-check-tests=all",
+                        "tests/check_sleeps.py", cwd=tmp_path)
+    assert {code for _n, _l, code in findings(everything.stdout)} == {"AIO100", "AIO200"}
+    bad = flake8("--asyncio-check-tests=some", "tests/check_sleeps.py", cwd=tmp_path)
+    assert bad.returncode != 0 and "--asyncio-check-tests" in bad.stdout + bad.stderr
