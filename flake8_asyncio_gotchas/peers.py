@@ -5,7 +5,8 @@ line (`time.sleep(0.1)  # noqa: ASYNC251`). When one of our codes reports the sa
 that line, the maintainers have already looked at it: reporting it again under another code
 makes them silence it twice. flake8 itself only knows our codes in `# noqa:`, so the engine
 reads the comment on each reported line and drops a finding whose code is mapped from one
-of the codes there. A bare `# noqa` is flake8's job; `--disable-noqa` turns this off too.
+of the codes there; ruff's file-wide `# ruff: noqa: CODES` line counts for the whole file. A
+bare `# noqa` is flake8's job; `--disable-noqa` turns this off too.
 
 Only true equivalents are mapped: the same check, whatever the code is named. flake8-async's
 and ruff's meanings are from their rule docs (flake8-async's `docs/rules.rst`, ruff's rule
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, List, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Sequence, Set, Tuple
 
 
 @dataclass(frozen=True)
@@ -87,18 +88,30 @@ _OURS_BY_PEER: Dict[str, FrozenSet[str]] = {peer.code: frozenset(peer.ours)
 # flake8's form (`# noqa: A1, B2`), also ruff's looser ones (`#noqa:A1`); any case.
 _NOQA = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)",
                    re.IGNORECASE)
+# ruff's file-wide form, a comment line of its own.
+_RUFF_FILE = re.compile(r"^[ \t]*#\s*ruff\s*:\s*noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[ \t,]+"
+                        r"[A-Z]+[0-9]+)*)", re.IGNORECASE | re.MULTILINE)
 _CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
 _MENTION = re.compile(r"noqa", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def silenced_on(line: str) -> Set[str]:
-    """Our codes that a `# noqa:` of another linter's codes on `line` silences."""
+def _ours(matches: Iterable["re.Match[str]"]) -> Set[str]:
     silenced: Set[str] = set()
-    for match in _NOQA.finditer(line):
+    for match in matches:
         for code in _CODE.findall(match.group("codes")):
             silenced |= _OURS_BY_PEER.get(code.upper(), frozenset())
     return silenced
+
+
+def silenced_on(line: str) -> Set[str]:
+    """Our codes that a `# noqa:` of another linter's codes on `line` silences."""
+    return _ours(_NOQA.finditer(line))
+
+
+def silenced_in_file(source: str) -> Set[str]:
+    """Our codes that ruff's file-wide `# ruff: noqa: CODES` comment lines silence."""
+    return _ours(_RUFF_FILE.finditer(source))
 
 
 Result = Tuple[int, int, str, str]
@@ -108,11 +121,12 @@ def drop_peer_suppressed(results: List[Result], source: str) -> List[Result]:
     """`results` without those whose line carries a `# noqa:` for the same check elsewhere."""
     if not results or _MENTION.search(source) is None:
         return results
+    file_wide = silenced_in_file(source)
     lines: Sequence[str] = _LINE_BREAK.split(source)    # numbered as flake8 and libcst do
     kept = []
     for result in results:
         line = result[0]
         text = lines[line - 1] if 0 < line <= len(lines) else ""
-        if result[2] not in silenced_on(text):
+        if result[2] not in file_wide and result[2] not in silenced_on(text):
             kept.append(result)
     return kept

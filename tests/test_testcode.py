@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from flake8_asyncio_gotchas.options import TEST_PATHS, parse_check_tests
-from flake8_asyncio_gotchas.peers import PEER_CODES, silenced_on
+from flake8_asyncio_gotchas.peers import PEER_CODES, silenced_in_file, silenced_on
 from flake8_asyncio_gotchas.rules import RULES_BY_CODE
 from flake8_asyncio_gotchas.testcode import BUGS_IN_TESTS, SCAFFOLDING_IN_TESTS, is_test_path
 
@@ -76,3 +76,5 @@ def test_noqa_comments_are_read_like_flake8_and_ruff_read_them() -> None:
     assert silenced_on("x  # noqa") == set()
     assert silenced_on("x  # noqa: E501") == set()
     assert silenced_on("x  # ASYNC251") == set()
+    assert silenced_in_file("import x\n  # ruff: noqa: E501, ASYNC251\n") == {"AIO200"}
+    assert silenced_in_file("x = 1  # ruff: noqa: ASYNC251\n# ruff: noqa\n") == set()
