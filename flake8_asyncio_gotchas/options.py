@@ -133,10 +133,10 @@ TEST_PATHS = Option(
 
 CHECK_TESTS = Option(
     "--asyncio-check-tests", "bugs",
-    "What is reported in test code: `bugs`, only what is a bug in a test too (a coroutine "
-    "that never runs, a lost update...; blocking calls, CPU-heavy loops, background tasks and "
-    "swallowed cancellation are a test's scaffolding; each rule's page says which it is), or "
-    "`all`, every code as in other code.",
+    "What is reported in test code: `bugs`, only the bugs that let a test pass without "
+    "testing (AIO1xx: a coroutine that never runs; AIO500: a lost update), not a test's "
+    "scaffolding (blocking set-up, background tasks, swallowed cancellation...; each rule's "
+    "page says which it is); or `all`, every code as in other code.",
     parse_check_tests, metavar="bugs|all")
 
 ENGINE_OPTIONS: Tuple[Option, ...] = (CHECK_TESTS, TEST_PATHS)

@@ -8,10 +8,11 @@ that never runs asserts nothing). `--asyncio-check-tests=all` reports everything
 Test code is:
 - a file whose path matches `--asyncio-test-paths` (by default pytest's and unittest's
   conventions: `test_*.py`, `*_test.py`, `conftest.py`, and anything under `tests/` or `test/`);
-- in any file: module-level `test_*` functions, `test_*` methods of `Test*` classes, whole
-  classes deriving from a `...TestCase` class (`unittest.TestCase`, `IsolatedAsyncioTestCase`,
-  `django.test.TestCase`, aiohttp's `AioHTTPTestCase`...) or from a same-module test class,
-  and pytest fixtures (`@pytest.fixture`, `@pytest_asyncio.fixture`), with everything nested
+- in any file: module-level `test_*` functions; whole classes that have "Test" in their name
+  and `test_*` methods (pytest's `Test*` classes, shared `...TestsMixin` classes), that derive
+  from a `...TestCase` class (`unittest.TestCase`, `IsolatedAsyncioTestCase`,
+  `django.test.TestCase`, aiohttp's `AioHTTPTestCase`...) or from a same-module test class;
+  and pytest fixtures (`@pytest.fixture`, `@pytest_asyncio.fixture`); with everything nested
   in them.
 
 The engine asks `drop_scaffolding` once, after the walk, and only when there are findings: a
@@ -33,24 +34,27 @@ from .walk import descendants
 # Codes not reported in test code by default, and why (rendered on the rule pages).
 _BLOCKING = ("a test that blocks its own event loop to set up files, processes or threads "
              "only slows itself down: nothing else is waiting for that loop")
+_LOUD = ("in a test it shows itself at once, where the test's author sees it, so one that "
+         "stays in a passing test suite is there on purpose")
 _TASKS = ("a test's own background tasks, and the cancellation it injects to stop an "
           "endless listener, are scaffolding; the loop and its tasks end with the test")
 SCAFFOLDING_IN_TESTS: Dict[str, str] = {
     "AIO200": _BLOCKING, "AIO201": _BLOCKING, "AIO202": _BLOCKING, "AIO203": _BLOCKING,
     "AIO204": _BLOCKING, "AIO206": _BLOCKING, "AIO207": _BLOCKING,
+    "AIO205": ("an event loop started inside a running one raises `RuntimeError` at once: "
+               + _LOUD + " (a test of that error)"),
     "AIO300": "CPU-heavy set-up in a test delays only that test",
+    "AIO301": ("a loop that can never end hangs the test: " + _LOUD + " (the state it waits "
+               "for is changed by a thread the test started)"),
     "AIO400": _TASKS, "AIO401": _TASKS, "AIO402": _TASKS, "AIO403": _TASKS,
 }
 
-# Codes reported in test code too, and why.
-_COROUTINES = ("a coroutine that never runs, or is used as its own result, is as wrong in a "
-               "test as anywhere: the test asserts nothing, or asserts on the wrong thing")
+# Codes reported in test code too, and why: bugs that let a test pass without testing.
+_COROUTINES = ("a coroutine that never runs, or is used as its own result, lets a test pass "
+               "silently: the test asserts nothing, or asserts on the wrong thing")
 BUGS_IN_TESTS: Dict[str, str] = {
     "AIO100": _COROUTINES, "AIO101": _COROUTINES, "AIO102": _COROUTINES,
     "AIO103": _COROUTINES,
-    "AIO205": ("starting an event loop inside a running one raises `RuntimeError`, in a "
-               "test too"),
-    "AIO301": "a loop that can never end hangs the test run",
     "AIO500": "a lost update makes the test's result wrong, or flaky",
 }
 
@@ -134,8 +138,9 @@ class _TestDefinitions:
         node = scope.node
         if not isinstance(node, cst.ClassDef):
             return False
-        # pytest's convention: a `Test*` class holding `test_*` methods.
-        result = node.name.value.startswith("Test") and any(
+        # pytest's `Test*` classes, and the `...Tests`/`...TestsMixin` classes that hold the
+        # tests shared by several test cases: "Test" in the name, `test_*` methods inside.
+        result = "Test" in node.name.value and any(
             child.kind == "function" and _is_test_name(child.name) for child in scope.children)
         outer = scope.parent or self.resolver.module_scope
         for base in [] if result else node.bases:
