@@ -62,8 +62,9 @@ def rule_page(rule: Type[Rule]) -> str:
 
 def _in_test_code(code: str) -> str:
     where = ("Test code is a file matching `%s` (default: `%s`), and in any file test "
-             "functions, methods of `TestCase` subclasses and pytest fixtures ([test "
-             "suites](../integrations.md#test-suites))." % (TEST_PATHS.flag, TEST_PATHS.default))
+             "functions, test classes (`TestCase` subclasses, `Test*` classes) and pytest "
+             "fixtures ([test suites](../integrations.md#test-suites))."
+             % (TEST_PATHS.flag, TEST_PATHS.default))
     if code in SCAFFOLDING_IN_TESTS:
         return ("Not reported in test code by default: %s. `%s=all` reports it there too. %s"
                 % (SCAFFOLDING_IN_TESTS[code], CHECK_TESTS.flag, where))

@@ -127,8 +127,8 @@ TEST_PATHS = Option(
     "Comma-separated globs of the files that are test code: a pattern without `/` matches "
     "the file name, one ending in `/` a directory anywhere in the path, any other the path "
     "(relative to the current directory) or its end. Setting it replaces the default, so "
-    "list the default's patterns too to add one. Test functions, methods of `TestCase` "
-    "subclasses and pytest fixtures are test code in any file.",
+    "list the default's patterns too to add one. Test functions, test classes (`TestCase` "
+    "subclasses, `Test*` classes) and pytest fixtures are test code in any file.",
     parse_path_patterns, metavar="GLOBS")
 
 CHECK_TESTS = Option(
