@@ -20,10 +20,14 @@ from flake8_asyncio_gotchas.engine import check_source
 from flake8_asyncio_gotchas.plugin import Plugin
 from flake8_asyncio_gotchas.rules import ALL_RULES, RULES_BY_CODE
 
+ROOT = SEED_NOTEBOOK.parent.parent.parent
 EXPECTED = SEED_NOTEBOOK.with_name("multitasking_asyncio.expected.txt")
 NBQA = Path(sys.executable).parent / "nbqa"
+# The README's quick start runs this from the repository's root, and shows its output.
+COMMAND = ["nbqa", "flake8", "fixtures/notebook/multitasking_asyncio.ipynb", "--select=AIO"]
 ROW = re.compile(r"^cell_(\d+):(\d+) (AIO\d{3}) ")
-NBQA_ROW = re.compile(r"^multitasking_asyncio\.ipynb:cell_(\d+):(\d+):\d+: (AIO\d{3}) ")
+NBQA_ROW = re.compile(r"^fixtures/notebook/multitasking_asyncio\.ipynb:cell_(\d+):(\d+):\d+: "
+                      r"(AIO\d{3}) ")
 
 Finding = Tuple[int, int, str]     # (code cell, line in the cell, code)
 
@@ -47,14 +51,16 @@ def test_the_notebook_is_the_seed_s_28_code_cells() -> None:
 
 
 def test_nbqa_reports_exactly_the_notebook_s_gotchas() -> None:
-    result = subprocess.run([str(NBQA), "flake8", SEED_NOTEBOOK.name, "--select=AIO"],
-                            cwd=str(SEED_NOTEBOOK.parent), capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run([str(NBQA)] + COMMAND[1:], cwd=str(ROOT), capture_output=True,
+                            text=True, timeout=300)
     rows = result.stdout.splitlines()
     found = {(int(m[1]), m[3]) for m in map(NBQA_ROW.match, rows) if m}
     assert len(found) == len(rows), result.stdout + result.stderr
     assert found == {(cell, code) for cell, _line, code in expected()}, result.stdout
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "nbqa && .venv/bin/" + " ".join(COMMAND) + "\n" in readme
+    assert "```text\n" + result.stdout + "```" in readme, "README: the output as it is now"
 
 
 def test_every_finding_on_its_line_of_its_cell() -> None:
