@@ -201,26 +201,26 @@ class _Collector:
         # Flow order at module level. Statements are numbered in source order, the simple
         # statements of a `a = 1; b = a` line one by one; compound statements (if, for, while,
         # try, with, match) may bind conditionally and, as loops, run their parts in any order.
-        self.statements: Dict[cst.CSTNode, int] = {}
+        self.statements: Dict[int, int] = {}          # by id(): a node's hash is Python code
         self.compound: Set[int] = set()
         for statement in module.body:
             if isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
-                    self.statements[small] = len(self.statements)
+                    self.statements[id(small)] = len(self.statements)
             else:
                 if not isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
                     self.compound.add(len(self.statements))
-                self.statements[statement] = len(self.statements)
+                self.statements[id(statement)] = len(self.statements)
         self.statement = 0                 # the top-level statement being walked
         # The statement each name read by module-level code (see Scope.runs_in_order) is in.
-        self.read_at: Dict[cst.CSTNode, int] = {}
+        self.read_at: Dict[int, int] = {}            # by id() of the Name node
 
     def run(self) -> None:
         stack: List[Tuple[cst.CSTNode, Scope]] = [(self.module_scope.node, self.module_scope)]
         statements = self.statements
         while stack:
             node, scope = stack.pop()
-            number = statements.get(node)
+            number = statements.get(id(node))
             if number is not None:          # depth first: its nodes come before the next one
                 self.statement = number
             inner = self.visit(node, scope)
@@ -261,7 +261,7 @@ class _Collector:
             if id(node) not in self.not_loads:
                 scope.loads.append(node.value)
                 if scope.runs_in_order:
-                    self.read_at[node] = self.statement
+                    self.read_at[id(node)] = self.statement
             return scope
         if kind is cst.Attribute:
             self.not_loads.add(id(node.attr))
@@ -442,7 +442,7 @@ class Resolver:
     """Answers name questions about one module; see the module docstring."""
 
     def __init__(self, module_scope: Scope, scope_of: Dict[cst.CSTNode, Scope],
-                 read_at: Optional[Dict[cst.CSTNode, int]] = None,
+                 read_at: Optional[Dict[int, int]] = None,
                  compound: Optional[Set[int]] = None) -> None:
         self.module_scope = module_scope
         self.scope_of = scope_of
@@ -492,7 +492,7 @@ class Resolver:
         When none reaches (the name read before it is bound: a NameError, or a binding we do
         not see, like a `global` in a function), all of them.
         """
-        statement = self._read_at.get(at)
+        statement = self._read_at.get(id(at))
         if statement is None:
             return bindings
         inside_compound = statement in self._compound
