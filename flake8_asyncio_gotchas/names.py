@@ -442,12 +442,11 @@ class Resolver:
     """Answers name questions about one module; see the module docstring."""
 
     def __init__(self, module_scope: Scope, scope_of: Dict[cst.CSTNode, Scope],
-                 read_at: Optional[Dict[int, int]] = None,
-                 compound: Optional[Set[int]] = None) -> None:
+                 read_at: Dict[int, int], compound: Set[int]) -> None:
         self.module_scope = module_scope
         self.scope_of = scope_of
-        self._read_at = read_at or {}
-        self._compound = compound or set()
+        self._read_at = read_at          # see _Collector: flow order at module level
+        self._compound = compound
         self._reads_done = False
 
     # -- where a name lives ------------------------------------------------------------------
