@@ -20,8 +20,7 @@ skipped with a note when it is not there yet.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
+import logging
 import sys
 import sysconfig
 import time
@@ -70,18 +69,31 @@ def decode(data: bytes) -> str:
         return data.decode("latin-1")
 
 
+class _Warnings(logging.Handler):
+    """What the engine logs as warnings: a rule that failed on a file (counted as an error)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: List[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+RULE_FAILURES = _Warnings()
+
+
 def check_one(tally: Tally, source: str, what: str,
               expect: Optional[Tuple[int, int, str]] = None) -> None:
     tally.files += 1
     tally.lines += source.count("\n")
     started = time.perf_counter()
-    rule_failures = io.StringIO()
+    RULE_FAILURES.messages.clear()
     try:
         if engine.parse(source) is None:
             tally.unparsable += 1
             return
-        with contextlib.redirect_stderr(rule_failures):
-            results = engine._check(source, what, ALL_RULES, Plugin.settings)
+        results = engine._check(source, what, ALL_RULES, Plugin.settings)
     except BaseException as error:
         if isinstance(error, KeyboardInterrupt):
             raise
@@ -92,8 +104,8 @@ def check_one(tally: Tally, source: str, what: str,
         tally.seconds += elapsed
         tally.slowest = sorted(tally.slowest + [(elapsed, what)], reverse=True)[:5]
     tally.findings += len(results)
-    if rule_failures.getvalue():
-        tally.errors.append((what, rule_failures.getvalue()))
+    if RULE_FAILURES.messages:
+        tally.errors.append((what, "\n".join(RULE_FAILURES.messages)))
     if expect is not None and expect not in [result[:3] for result in results]:
         tally.errors.append((what, "canary finding %r missing; got %r" % (expect, results)))
 
@@ -163,7 +175,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     # Generated programs are full of `1[2]`: compile() says so for each one.
     warnings.filterwarnings("ignore", category=SyntaxWarning)
-    engine.DEBUG = True     # rules that fail are printed: counted as errors
+    engine.LOG.addHandler(RULE_FAILURES)    # rules that fail are logged: counted as errors
 
     tallies: List[Tally] = []
     if args.stdlib:

@@ -13,13 +13,15 @@
 7. findings on a line whose `# noqa:` names another linter's code for the same check are
    dropped (`peers.py`).
 Nothing here raises: a file that cannot be parsed or analysed yields no findings, and a rule
-that fails on a file is dropped for that file only.
+that fails on a file is dropped for that file only. Both are logged under flake8's logger
+(`flake8 -v` shows them; without it flake8 keeps them quiet): "rule AIO100 failed on FILE:
+error" and "FILE skipped: why" as warnings, a file libcst cannot parse as information. The
+tests fail on any warning logged here (tests/conftest.py).
 """
 from __future__ import annotations
 
 import ast
-import os
-import sys
+import logging
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type
 
 import libcst as cst
@@ -36,7 +38,12 @@ from .walk import children
 # (line, column, code, message); line 1-based, column 0-based, as flake8 wants them.
 Result = Tuple[int, int, str, str]
 
-DEBUG = bool(os.environ.get("FLAKE8_ASYNCIO_GOTCHAS_DEBUG"))
+LOG = logging.getLogger("flake8.asyncio_gotchas")
+
+
+def _log_rule_failure(rule: Rule, filename: str, error: Exception) -> None:
+    LOG.warning("rule %s failed on %s: %r", rule.code, filename, error,
+                exc_info=LOG.isEnabledFor(logging.DEBUG))
 
 
 class Context:
@@ -103,9 +110,7 @@ def _walk(ctx: Context, rules: Sequence[Rule]) -> None:
             except Exception as error:  # a rule's bug must not hide the other rules' findings
                 failed.add(rule)
                 rule.findings.clear()
-                if DEBUG:
-                    print("flake8-asyncio-gotchas: %s failed on %s: %r"
-                          % (rule.code, ctx.filename, error), file=sys.stderr)
+                _log_rule_failure(rule, ctx.filename, error)
 
     scope_of = ctx.names.scope_of
     ancestors = ctx.ancestors
@@ -152,9 +157,7 @@ def _walk(ctx: Context, rules: Sequence[Rule]) -> None:
                 rule.finish()
             except Exception as error:
                 rule.findings.clear()
-                if DEBUG:
-                    print("flake8-asyncio-gotchas: %s failed on %s: %r"
-                          % (rule.code, ctx.filename, error), file=sys.stderr)
+                _log_rule_failure(rule, ctx.filename, error)
 
 
 def _without_bom(source: str) -> str:
@@ -185,8 +188,7 @@ def check_source(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
     try:
         return _check(source, filename, rule_classes, settings, tree)
     except Exception as error:
-        if DEBUG:
-            print("flake8-asyncio-gotchas: skipped %s: %r" % (filename, error), file=sys.stderr)
+        LOG.warning("%s skipped: %r", filename, error, exc_info=LOG.isEnabledFor(logging.DEBUG))
         return []
 
 
@@ -195,6 +197,7 @@ def _check(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
     source = _without_bom(source)
     module = parse(source)
     if module is None:
+        LOG.info("%s skipped: libcst cannot parse it", filename)
         return []
     ctx = Context(module, collect_scopes(module), filename, settings)
     rules = [rule_class(ctx) for rule_class in rule_classes]

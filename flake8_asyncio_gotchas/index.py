@@ -11,8 +11,10 @@ Known without running anything:
   `modules.py`), summarised with `ast` (never imported), and cached per process.
 
 An `async def` whose decorators may change what a call returns is not assumed to return a
-coroutine: only the pass-through decorators below are trusted. A name bound in several ways is
-not a coroutine function unless every binding is one. A method looked up through a base class
+coroutine: only the pass-through decorators below are trusted. A name bound several times is
+a coroutine function when every binding that may be the one read is an `async def` (which
+bindings those are is `names.Resolver.definitions`' question: in module-level code, the ones
+that reach the read; in a function, all of them). A method looked up through a base class
 that cannot be read (third-party, dynamic) is not assumed to be anything.
 """
 from __future__ import annotations
@@ -61,11 +63,12 @@ class CoroutineIndex:
     def is_coroutine_function(self, expr: cst.BaseExpression, scope: Scope) -> bool:
         """Whether `expr` (evaluated in `scope`) is known to be a coroutine function."""
         if isinstance(expr, cst.Name):
-            bindings = self.names.bindings(expr.value, scope)
-            if bindings and len(bindings) == 1 and bindings[0].kind == "def":
-                return self._is_local_coroutine(bindings[0].node)  # type: ignore[arg-type]
+            bindings = self.names.bindings(expr.value, scope, expr)
             if bindings and any(binding.kind != "import" for binding in bindings):
-                return False
+                defined = self.names.definitions(expr, scope)
+                return defined is not None and all(
+                    isinstance(func, cst.FunctionDef) and self._is_local_coroutine(func)
+                    for func in defined)
         elif isinstance(expr, cst.Attribute):
             owner = self._super_class(expr.value, scope)
             if owner is not None:

@@ -6,12 +6,22 @@ to: an import, a def, a class, a parameter, or an assigned value. Then `Resolver
   imports and aliases, with local shadowing (a parameter called `requests` is not the module);
 - `instance_type(expr, scope)`: the type of the object an expression holds when its origin is
   visible (`s = requests.Session()`, `self._lock = threading.Lock()` anywhere in the class);
-- `definition(expr, scope)`: the same-module def or class a name or `self.method` refers to.
+- `definition(expr, scope)`: the same-module def or class a name or `self.method` refers to;
+  `definitions(expr, scope)`: every one a name may refer to, when it refers to nothing else.
+
+Module-level code is read in flow order (a notebook's cells, laid end to end, rebind the same
+names): a name read by a module-level statement means the bindings that may reach that
+statement (`reaching`), the last one made unconditionally at module level before it and any
+made conditionally (in an `if`, a loop, a `try`...) since. Code in a def or lambda body runs
+at an unknown later time: there a module-level name means all its bindings, and is resolved
+only when they agree (five `async def count` are a coroutine function; an `async def idle`
+and a `def idle` are not known to be either).
 
 Same-module classes are named "<module>.Outer.Inner"; relative imports keep their leading dots.
 Python's rules are followed where they matter: class bodies are not enclosing scopes for the
 functions inside them, `global`/`nonlocal` redirect a name, comprehensions have their own scope.
-Anything ambiguous (a name bound two different ways) resolves to None: precision first.
+Anything ambiguous (a name bound two different ways where it is read) resolves to None:
+precision first.
 """
 from __future__ import annotations
 
@@ -34,7 +44,8 @@ _CLASSMETHOD = "classmethod"
 class Binding:
     """One way a name gets a value in a scope."""
 
-    __slots__ = ("kind", "node", "qualname", "scope", "annotation")
+    __slots__ = ("kind", "node", "qualname", "scope", "annotation", "statement",
+                 "conditional")
 
     def __init__(self, kind: str, scope: "Scope", node: Optional[cst.CSTNode] = None,
                  qualname: Optional[str] = None,
@@ -44,6 +55,10 @@ class Binding:
         self.node = node            # the FunctionDef/ClassDef, or the assigned value
         self.qualname = qualname    # for imports: the imported dotted name
         self.annotation = annotation
+        # Module level only: the number of the top-level statement that makes the binding,
+        # and whether it may not happen when that statement runs (set by the collector).
+        self.statement = 0
+        self.conditional = False
 
 
 class Scope:
@@ -64,6 +79,11 @@ class Scope:
         self.attributes: Dict[str, List[Binding]] = {}
         self.children: List["Scope"] = []
         self.yields = False                 # a def whose body yields is a generator
+        # Whether code here runs as the module body runs, in its order: the module itself,
+        # and the class bodies and (non-generator) comprehensions it runs directly.
+        self.runs_in_order = kind == "module" or (
+            kind in ("class", "comprehension") and parent is not None
+            and parent.runs_in_order and not isinstance(node, cst.GeneratorExp))
 
     @property
     def path(self) -> str:
@@ -178,11 +198,31 @@ class _Collector:
         self.module_scope = Scope("module", module, None)
         self.scope_of: Dict[cst.CSTNode, Scope] = {module: self.module_scope}
         self.not_loads: Set[int] = set()   # ids of Name nodes that are not reads
+        # Flow order at module level. Statements are numbered in source order, the simple
+        # statements of a `a = 1; b = a` line one by one; compound statements (if, for, while,
+        # try, with, match) may bind conditionally and, as loops, run their parts in any order.
+        self.statements: Dict[int, int] = {}          # by id(): a node's hash is Python code
+        self.compound: Set[int] = set()
+        for statement in module.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    self.statements[id(small)] = len(self.statements)
+            else:
+                if not isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                    self.compound.add(len(self.statements))
+                self.statements[id(statement)] = len(self.statements)
+        self.statement = 0                 # the top-level statement being walked
+        # The statement each name read by module-level code (see Scope.runs_in_order) is in.
+        self.read_at: Dict[int, int] = {}            # by id() of the Name node
 
     def run(self) -> None:
         stack: List[Tuple[cst.CSTNode, Scope]] = [(self.module_scope.node, self.module_scope)]
+        statements = self.statements
         while stack:
             node, scope = stack.pop()
+            number = statements.get(id(node))
+            if number is not None:          # depth first: its nodes come before the next one
+                self.statement = number
             inner = self.visit(node, scope)
             kids = children(node)
             for kid in reversed(kids):
@@ -203,6 +243,11 @@ class _Collector:
             return inner
         return inner
 
+    def bind(self, scope: Scope, name: str, binding: Binding) -> None:
+        binding.statement = self.statement
+        binding.conditional = self.statement in self.compound
+        scope.bind(name, binding)
+
     def _new_scope(self, kind: str, node: cst.CSTNode, parent: Scope, name: str = "") -> Scope:
         scope = Scope(kind, node, parent, name)
         parent.children.append(scope)
@@ -215,6 +260,8 @@ class _Collector:
         if kind is cst.Name:
             if id(node) not in self.not_loads:
                 scope.loads.append(node.value)
+                if scope.runs_in_order:
+                    self.read_at[id(node)] = self.statement
             return scope
         if kind is cst.Attribute:
             self.not_loads.add(id(node.attr))
@@ -229,18 +276,22 @@ class _Collector:
             return scope
         if kind is cst.AnnAssign:
             if isinstance(node.target, cst.Name):
-                scope.bind(node.target.value, Binding("assign", scope, node.value,
-                                                      annotation=node.annotation.annotation))
+                self.bind(scope, node.target.value,
+                          Binding("assign", scope, node.value,
+                                  annotation=node.annotation.annotation))
                 self.not_loads.add(id(node.target))
             else:
                 self._bind_attribute(node.target, scope, node.value)
             return scope
         if kind is cst.AugAssign:
             for name in _target_names(node.target):
-                scope.bind(name.value, Binding("other", scope))
+                self.bind(scope, name.value, Binding("other", scope))
             return scope
         if kind is cst.NamedExpr:
-            self._bind_target(node.target, self._walrus_scope(scope), node.value)
+            target_scope = self._walrus_scope(scope)
+            self._bind_target(node.target, target_scope, node.value)
+            if isinstance(node.target, cst.Name):   # inside an expression: maybe not evaluated
+                target_scope.bindings[node.target.value][-1].conditional = True
             return scope
         if kind in (cst.For, cst.CompFor):
             self._bind_target(node.target, scope, None)
@@ -255,7 +306,7 @@ class _Collector:
             return scope
         if kind in (cst.Import, cst.ImportFrom):
             for bound, qualname, name_node in _import_binding_names(node):
-                scope.bind(bound, Binding("import", scope, None, qualname))
+                self.bind(scope, bound, Binding("import", scope, None, qualname))
             self._mark_names_not_loads(node)
             return scope
         if kind is cst.Global:
@@ -267,7 +318,7 @@ class _Collector:
             self._mark_names_not_loads(node)
             return scope
         if kind is cst.FunctionDef:
-            scope.bind(node.name.value, Binding("def", scope, node))
+            self.bind(scope, node.name.value, Binding("def", scope, node))
             self.not_loads.add(id(node.name))
             inner = self._new_scope("function", node, scope, node.name.value)
             self._bind_params(node.params, inner)
@@ -277,7 +328,7 @@ class _Collector:
             self._bind_params(node.params, inner)
             return inner
         if kind is cst.ClassDef:
-            scope.bind(node.name.value, Binding("class", scope, node))
+            self.bind(scope, node.name.value, Binding("class", scope, node))
             self.not_loads.add(id(node.name))
             return self._new_scope("class", node, scope, node.name.value)
         if kind in _COMPREHENSIONS:
@@ -316,21 +367,22 @@ class _Collector:
                 every.append(extra)
         for param in every:
             annotation = param.annotation.annotation if param.annotation else None
-            scope.bind(param.name.value, Binding("param", scope, param, annotation=annotation))
+            self.bind(scope, param.name.value,
+                      Binding("param", scope, param, annotation=annotation))
             self.not_loads.add(id(param.name))
 
     def _bind_target(self, target: cst.BaseExpression, scope: Scope,
                      value: Optional[cst.BaseExpression]) -> None:
         if isinstance(target, cst.Name):
-            scope.bind(target.value, Binding("assign" if value is not None else "other",
-                                             scope, value))
+            self.bind(scope, target.value,
+                      Binding("assign" if value is not None else "other", scope, value))
             self.not_loads.add(id(target))
             return
         if isinstance(target, (cst.Attribute, cst.Subscript)):
             self._bind_attribute(target, scope, value)
             return
         for name in _target_names(target):
-            scope.bind(name.value, Binding("other", scope))
+            self.bind(scope, name.value, Binding("other", scope))
             self.not_loads.add(id(name))
 
     def _bind_attribute(self, target: cst.BaseExpression, scope: Scope,
@@ -379,7 +431,8 @@ def cls_class(scope: Scope, name: str) -> Optional[Scope]:
 def collect_scopes(module: cst.Module) -> "Resolver":
     collector = _Collector(module)
     collector.run()
-    return Resolver(collector.module_scope, collector.scope_of)
+    return Resolver(collector.module_scope, collector.scope_of, collector.read_at,
+                    collector.compound)
 
 
 _MAX_DEPTH = 6
@@ -388,9 +441,12 @@ _MAX_DEPTH = 6
 class Resolver:
     """Answers name questions about one module; see the module docstring."""
 
-    def __init__(self, module_scope: Scope, scope_of: Dict[cst.CSTNode, Scope]) -> None:
+    def __init__(self, module_scope: Scope, scope_of: Dict[cst.CSTNode, Scope],
+                 read_at: Dict[int, int], compound: Set[int]) -> None:
         self.module_scope = module_scope
         self.scope_of = scope_of
+        self._read_at = read_at          # see _Collector: flow order at module level
+        self._compound = compound
         self._reads_done = False
 
     # -- where a name lives ------------------------------------------------------------------
@@ -411,9 +467,41 @@ class Resolver:
             current = current.parent
         return None
 
-    def bindings(self, name: str, scope: Scope) -> Optional[List[Binding]]:
+    def bindings(self, name: str, scope: Scope, at: Optional[cst.CSTNode] = None
+                 ) -> Optional[List[Binding]]:
+        """How `name`, read in `scope`, gets its value; None for builtins and undefined names.
+
+        `at` is the Name node being read, when there is one: a module-level name read by
+        module-level code then means only the bindings that reach it (see `reaching`).
+        """
         owner = self.binding_scope(name, scope)
-        return None if owner is None else owner.bindings[name]
+        if owner is None:
+            return None
+        every = owner.bindings[name]
+        if at is None or owner is not self.module_scope or len(every) == 1:
+            return every
+        return self.reaching(every, at)
+
+    def reaching(self, bindings: List[Binding], at: cst.CSTNode) -> List[Binding]:
+        """The module-level `bindings` of a name that may be the value read at `at`.
+
+        All of them unless `at` is read by module-level code: then the last unconditional
+        binding made by an earlier statement, and every conditional one made after it (or
+        anywhere in the compound statement `at` is in: a loop runs its parts in any order).
+        When none reaches (the name read before it is bound: a NameError, or a binding we do
+        not see, like a `global` in a function), all of them.
+        """
+        statement = self._read_at.get(id(at))
+        if statement is None:
+            return bindings
+        inside_compound = statement in self._compound
+        found: List[Binding] = []
+        for binding in bindings:
+            if binding.statement < statement:
+                found = found + [binding] if binding.conditional else [binding]
+            elif binding.statement == statement and inside_compound:
+                found.append(binding)
+        return found or bindings
 
     # -- what an expression refers to -------------------------------------------------------
 
@@ -423,7 +511,7 @@ class Resolver:
         if _depth > _MAX_DEPTH:
             return None
         if isinstance(expr, cst.Name):
-            bindings = self.bindings(expr.value, scope)
+            bindings = self.bindings(expr.value, scope, expr)
             if bindings is None:
                 return expr.value                      # a builtin, or undefined
             return self._qualname_of_bindings(expr.value, bindings)
@@ -446,17 +534,25 @@ class Resolver:
     def definition(self, expr: cst.BaseExpression, scope: Scope
                    ) -> Optional[Union[cst.FunctionDef, cst.ClassDef]]:
         """The same-module def or class `expr` names: `f`, `self.m`, `cls.m`, `Class.m`."""
+        found = self.definitions(expr, scope)
+        return found[0] if found is not None and len(found) == 1 else None
+
+    def definitions(self, expr: cst.BaseExpression, scope: Scope
+                    ) -> Optional[List[Union[cst.FunctionDef, cst.ClassDef]]]:
+        """Every same-module def or class `expr` may name where it is read, or None when it
+        may also name anything else (an import, an assigned value, a parameter)."""
         if isinstance(expr, cst.Name):
-            bindings = self.bindings(expr.value, scope)
-            if bindings and len(bindings) == 1 and bindings[0].kind in ("def", "class"):
-                return bindings[0].node  # type: ignore[return-value]
+            bindings = self.bindings(expr.value, scope, expr)
+            if bindings and all(binding.kind in ("def", "class") for binding in bindings):
+                return [binding.node for binding in bindings]  # type: ignore[misc]
             return None
         if not isinstance(expr, cst.Attribute):
             return None
         owner = self.class_of(expr.value, scope)
         if owner is None:
             return None
-        return self.method(owner, expr.attr.value)
+        method = self.method(owner, expr.attr.value)
+        return None if method is None else [method]
 
     def class_of(self, expr: cst.BaseExpression, scope: Scope) -> Optional[Scope]:
         """The same-module class scope `expr` stands for (as class or instance), if known."""
@@ -519,10 +615,10 @@ class Resolver:
         if isinstance(expr, cst.Await):
             return None
         if isinstance(expr, cst.Name):
-            owner = self.binding_scope(expr.value, scope)
-            if owner is None:
+            bindings = self.bindings(expr.value, scope, expr)
+            if bindings is None:
                 return None
-            return self._type_of_bindings(owner.bindings[expr.value], _depth)
+            return self._type_of_bindings(bindings, _depth)
         if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
             owner = self_class(scope, expr.value.value)
             if owner is not None:

@@ -1,17 +1,60 @@
+"""A rule that raises fails the test that made it raise.
+
+The engine never lets a rule's exception reach flake8: it drops the rule for that file and
+logs a warning under `flake8.asyncio_gotchas` (shown by `flake8 -v`). Silent for users, so a
+test that only compared findings would read a crash as "nothing found". Every test here runs
+with that logger watched: a warning logged while it runs fails it, unless the test is marked
+`rules_may_fail` (the tests of the engine's own failure handling).
+"""
 from __future__ import annotations
 
+import contextlib
+import logging
 import sys
 from pathlib import Path
-from typing import Any, Set
+from typing import Any, Generator, Iterator, List
+
+import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-# Codes marked in fixtures that no registered rule owns yet (filled by test_fixtures.py).
-UNOWNED_CODES: Set[str] = set()
+ENGINE_LOGGER = "flake8.asyncio_gotchas"
 
 
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if UNOWNED_CODES:
-        terminalreporter.write_line(
-            "fixture marks skipped, no rule owns these codes yet: "
-            + ", ".join(sorted(UNOWNED_CODES)))
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: List[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def engine_warnings() -> Iterator[List[str]]:
+    """The messages of the warnings the engine logs (failed rules, skipped files) meanwhile."""
+    logger = logging.getLogger(ENGINE_LOGGER)
+    handler = _Collect()
+    logger.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+
+
+def pytest_configure(config: Any) -> None:
+    config.addinivalue_line(
+        "markers", "rules_may_fail: the test makes rules fail on purpose (engine warnings "
+        "allowed)")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
+    if item.get_closest_marker("rules_may_fail") is not None:
+        return (yield)
+    with engine_warnings() as messages:
+        result = yield
+    if messages:
+        raise AssertionError("the engine logged (a rule failed, or a file was skipped):\n  "
+                             + "\n  ".join(messages))
+    return result

@@ -8,8 +8,6 @@ from typing import List, Set, Tuple
 
 from fixture_marks import expected_findings
 
-from flake8_asyncio_gotchas.rules import RULES_BY_CODE
-
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "fixtures" / "notebook"
 
@@ -29,8 +27,7 @@ def findings(output: str) -> Set[Tuple[str, int, str]]:
 
 
 def marked(paths: List[Path]) -> Set[Tuple[str, int, str]]:
-    return {(p.name, line, code) for p in paths for line, code in expected_findings(p)
-            if code in RULES_BY_CODE}
+    return {(p.name, line, code) for p in paths for line, code in expected_findings(p)}
 
 
 def test_notebook_findings_match_marks() -> None:
@@ -118,3 +115,34 @@ def test_test_files_report_only_bugs_unless_told_otherwise(tmp_path: Path) -> No
     assert {code for _n, _l, code in findings(everything.stdout)} == {"AIO100", "AIO200"}
     bad = flake8("--asyncio-check-tests=some", "tests/check_sleeps.py", cwd=tmp_path)
     assert bad.returncode != 0 and "--asyncio-check-tests" in bad.stdout + bad.stderr
+
+
+# flake8 with AIO100's check made to raise, as a bug in it would.
+FAILING_RULE = """
+import sys
+from flake8.main.cli import main
+from flake8_asyncio_gotchas.rules.coroutines import CoroutineNeverAwaited
+
+def broken(self, node):
+    raise ZeroDivisionError("a bug in the rule")
+
+CoroutineNeverAwaited.visit_Expr = broken
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_failing_rule_is_quiet_for_users_and_named_with_verbose(tmp_path: Path) -> None:
+    path = tmp_path / "bad.py"
+    path.write_text(BAD.format(""))
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", FAILING_RULE, "--isolated", "--select",
+                               "AIO", *args, str(path)], capture_output=True, text=True,
+                              timeout=120)
+
+    quiet = run()
+    assert quiet.stdout == "" and quiet.stderr == "", quiet.stdout + quiet.stderr
+    verbose = run("-v")
+    assert ("rule AIO100 failed on %s: ZeroDivisionError('a bug in the rule')" % path
+            in verbose.stderr), verbose.stderr[-3000:]
+    assert "Traceback" not in verbose.stderr

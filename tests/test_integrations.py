@@ -17,6 +17,7 @@ from typing import Dict, List, Optional
 
 import pytest
 import yaml
+from notebooks import notebook
 
 if sys.version_info >= (3, 11):
     from tomllib import loads as toml_loads
@@ -138,22 +139,6 @@ def test_pre_commit_hook_fails_on_a_finding_then_passes_once_fixed(tmp_path: Pat
 
 # ---------------------------------------------------------------------------------------------
 # Jupyter notebooks through nbqa
-
-def notebook(cells: List[List[str]]) -> str:
-    """nbformat 4 JSON; each cell is [kind, source]."""
-    def cell(number: int, kind: str, source: str) -> dict:
-        made = {"cell_type": kind, "id": "cell%d" % number, "metadata": {}, "source": source}
-        if kind == "code":
-            made.update(execution_count=None, outputs=[])
-        return made
-    return json.dumps({
-        "nbformat": 4, "nbformat_minor": 5,
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                    "language": "python"},
-                     "language_info": {"name": "python"}},
-        "cells": [cell(number, kind, source) for number, (kind, source) in enumerate(cells)],
-    }, indent=1)
-
 
 NOTEBOOK_CELLS = [
     ["markdown", "# Counting, the asyncio way"],

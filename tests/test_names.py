@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Dict, Optional
+from typing import Dict, List, Optional
 
 import libcst as cst
 
@@ -188,3 +188,47 @@ def test_instance_type_unknown_when_origins_disagree() -> None:
     """)
     assert calls["self._lock.acquire"] is None
     assert calls["self._other.acquire"] is None
+
+
+def qualnames_in_order(source: str) -> List[Optional[str]]:
+    """The qualname of every call's callee, in source order (the same callee may repeat)."""
+    module = cst.parse_module(textwrap.dedent(source))
+    ctx = Context(module, collect_scopes(module), "t.py", {})
+    found: List[Optional[str]] = []
+
+    class Collect(Rule):
+        def visit_Call(self, node: cst.Call) -> None:
+            found.append(ctx.qualname(node.func))
+
+    _walk(ctx, [Collect(ctx)])
+    return found
+
+
+def test_module_level_code_sees_the_binding_that_reaches_it() -> None:
+    assert qualnames_in_order("""
+        from time import sleep
+        sleep(1)
+        from asyncio import sleep
+        sleep(2)
+        [sleep(n) for n in range(2)]
+        class Config:
+            sleep(3)
+        def later():
+            sleep(4)              # runs later: both bindings, which disagree
+        values = (sleep(n) for n in range(2))   # a generator runs later too
+        from time import sleep; sleep(5)
+    """) == ["time.sleep", "asyncio.sleep", "asyncio.sleep", "range", "asyncio.sleep", None,
+             None, "range", "time.sleep"]
+
+
+def test_conditional_bindings_after_the_last_unconditional_one_all_reach() -> None:
+    assert qualnames_in_order("""
+        from time import sleep
+        if FAST:
+            from asyncio import sleep
+        sleep(1)
+        from time import sleep
+        while True:
+            sleep(2)              # the loop's own binding below reaches it the second time
+            from asyncio import sleep
+    """) == [None, None]

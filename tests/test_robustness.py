@@ -11,8 +11,6 @@ in tests/robustness_inputs/ as `.input` files, so flake8 never lints them as pro
 """
 from __future__ import annotations
 
-import contextlib
-import io
 import random
 import subprocess
 import sys
@@ -22,9 +20,9 @@ import tokenize
 import warnings
 from pathlib import Path
 from typing import Callable, Dict, List, Sequence, Tuple
-from unittest import mock
 
 import pytest
+from conftest import engine_warnings
 
 from flake8_asyncio_gotchas import engine, positions
 from flake8_asyncio_gotchas.plugin import Plugin
@@ -41,12 +39,12 @@ Found = List[Tuple[int, int, str]]
 def check(source: str, rules: Sequence[type] = ALL_RULES, filename: str = "t.py",
           rules_may_fail: bool = False) -> Found:
     """(line, column, code) of every finding; exceptions propagate, and a rule that fails
-    (which the engine drops quietly for that file) fails the test too."""
-    failures = io.StringIO()
-    with mock.patch.object(engine, "DEBUG", True), contextlib.redirect_stderr(failures):
+    (which the engine drops quietly for that file, with a warning in its log) fails the test
+    too."""
+    with engine_warnings() as failures:
         results = engine._check(source, filename, rules, Plugin.settings)
     if not rules_may_fail:
-        assert failures.getvalue() == ""
+        assert failures == []
     return [result[:3] for result in results]
 
 
@@ -381,6 +379,7 @@ class _FailingOnLeave(_Failing):
         raise KeyError("a bug on the way out")
 
 
+@pytest.mark.rules_may_fail
 @pytest.mark.parametrize("failing", [_Failing, _FailingAtTheEnd, _FailingOnLeave])
 def test_a_failing_rule_does_not_stop_the_others(failing: type) -> None:
     rules = [failing] + list(ALL_RULES) + [failing]
@@ -463,7 +462,7 @@ def test_generated_programs_raise_nothing_and_keep_the_finding(strategy: str,
     """Programs from CPython's grammar and from libcst's nodes, after the bug: the bug is found
     whatever follows it. Deterministic examples, so CI is stable; bench/robustness.py explores
     more, at random."""
-    hypothesmith = pytest.importorskip("hypothesmith")
+    import hypothesmith      # a declared test dependency: imported, never skipped
     from hypothesis import HealthCheck, given, settings
 
     checks = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]

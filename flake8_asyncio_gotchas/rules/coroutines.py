@@ -410,11 +410,11 @@ class WaitOnBareCoroutines(_CoroutineRule):
                 return format_call(function)
             return None
         if isinstance(expr, cst.Name) and depth < 3:
-            return self._name_collects(expr.value, scope, depth)
+            return self._name_collects(expr, scope, depth)
         return None
 
-    def _name_collects(self, name: str, scope: "Scope", depth: int) -> Optional[str]:
-        bindings = self.ctx.names.bindings(name, scope)
+    def _name_collects(self, name: cst.Name, scope: "Scope", depth: int) -> Optional[str]:
+        bindings = self.ctx.names.bindings(name.value, scope, name)
         if not bindings:
             return None
         found = None
