@@ -118,8 +118,7 @@ def _wrap_each(call: cst.Call, argument: cst.Arg, f: FileFix, scope: Scope
         assert new_argument is not None
         comprehension = cst.ListComp(
             elt=wrapped(ensure_future, cst.Name(element)),
-            for_in=cst.CompFor(target=cst.Name(element),
-                                                  iter=new_argument.value))
+            for_in=cst.CompFor(target=cst.Name(element), iter=new_argument.value))
         return updated.with_deep_changes(new_argument, value=comprehension)  # type: ignore
 
     return Edit(SAFE, apply)

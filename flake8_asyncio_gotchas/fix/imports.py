@@ -25,8 +25,8 @@ HELPERS: Dict[str, tuple] = {
         "_aio_background_tasks = set()  # tasks kept alive until done (%s)\n"
         "\n\n"
         "def _aio_keep_task(task):\n"
-        "    \"\"\"Keep a reference to `task` until it is done, so that it is not garbage-collected\n"
-        "    mid-flight (%s).\"\"\"\n"
+        "    \"\"\"Keep a reference to `task` until it is done, so that it is not\n"
+        "    garbage-collected mid-flight (%s).\"\"\"\n"
         "    _aio_background_tasks.add(task)\n"
         "    task.add_done_callback(_aio_background_tasks.discard)\n"
         "    return task\n" % (HELPER_MARK, HELPER_MARK), (), ()),

@@ -90,9 +90,9 @@ class BlockingSleep(BlockingCallRule):
     references = ("https://docs.python.org/3/library/asyncio-task.html#sleeping", _EVENT_LOOP)
     fix_safety = "safe"
     fix_summary = ("`time.sleep(x)` becomes `await asyncio.sleep(x)`, the arguments as written, "
-                   "with `asyncio` imported in the file's style. The coroutine waits as long, and the "
-                   "loop runs other tasks meanwhile. Calls where `await` cannot go (a sync def, a "
-                   "lambda, a generator expression) are left.")
+                   "with `asyncio` imported in the file's style. The coroutine waits as long, and "
+                   "the loop runs other tasks meanwhile. Calls where `await` cannot go (a sync "
+                   "def, a lambda, a generator expression) are left.")
 
 
 class BlockingNetworkCall(BlockingCallRule):
@@ -217,8 +217,8 @@ class BlockingThreadSync(BlockingCallRule):
                   "https://docs.python.org/3/library/asyncio-future.html#asyncio.wrap_future")
     fix_safety = "none"
     fix_summary = ("A lock, event or queue shared with threads needs a decision (an asyncio "
-                   "primitive, or the whole exchange in a thread); waiting for it in another thread "
-                   "can deadlock.")
+                   "primitive, or the whole exchange in a thread); waiting for it in another "
+                   "thread can deadlock.")
 
 
 class EventLoopInCoroutine(BlockingCallRule):
@@ -275,10 +275,10 @@ class BlockingCallViaHelper(Rule):
     options = (NONBLOCKING_CALLS,)
     references = (_EVENT_LOOP,)
     fix_safety = "unsafe"
-    fix_summary = ("The call of the sync helper moves into `await "
-                   "asyncio.to_thread(helper, *args, **kwargs)`. What can go wrong: the whole helper "
-                   "now runs in a thread, so everything it touches must be thread-safe and it must "
-                   "not use the event loop; the caveats of AIO201's fix apply to all of it.")
+    fix_summary = ("The call of the sync helper moves into `await asyncio.to_thread(helper, "
+                   "*args, **kwargs)`. What can go wrong: the whole helper now runs in a thread, "
+                   "so everything it touches must be thread-safe and it must not use the event "
+                   "loop; the caveats of AIO201's fix apply to all of it.")
 
     def __init__(self, ctx: "Context") -> None:
         super().__init__(ctx)
@@ -333,8 +333,8 @@ class ConfiguredBlockingCall(BlockingCallRule):
     example_options = {"--asyncio-blocking-calls": "psycopg2.connect=asyncpg.connect"}
     references = ("https://flake8.pycqa.org/en/latest/user/configuration.html",)
     fix_safety = "none"
-    fix_summary = ("The configured replacement (`name=replacement`) is advice in words, not "
-                   "an edit.")
+    fix_summary = ("The configured replacement (`name=replacement`) is advice in words, not an "
+                   "edit.")
 
 
 RULES: List[Type[Rule]] = [BlockingSleep, BlockingNetworkCall, BlockingProcessCall,

@@ -66,10 +66,10 @@ class DanglingTask(Rule):
         "https://docs.python.org/3/library/asyncio-dev.html#detect-never-retrieved-exceptions",
     )
     fix_safety = "unsafe"
-    fix_summary = ("The call is wrapped in `_aio_keep_task(...)`, a "
-                   "helper added to the module that puts the task in a module-level set and removes "
-                   "it with `add_done_callback(set.discard)` once it is done. What can go wrong: a "
-                   "task that never ends is kept forever; its exception is still nobody's (AIO401).")
+    fix_summary = ("The call is wrapped in `_aio_keep_task(...)`, a helper added to the module "
+                   "that puts the task in a module-level set and removes it with "
+                   "`add_done_callback(set.discard)` once it is done. What can go wrong: a task "
+                   "that never ends is kept forever; its exception is still nobody's (AIO401).")
 
     def visit_Expr(self, node: cst.Expr) -> None:
         self._check(node.value)
@@ -125,11 +125,11 @@ class UnobservedTask(Rule):
         "https://docs.python.org/3/library/asyncio-dev.html#detect-never-retrieved-exceptions",
     )
     fix_safety = "unsafe"
-    fix_summary = ("The task is wrapped in `_aio_observe(...)`, a "
-                   "helper added to the module that gives it a done callback retrieving its result, "
-                   "so that a failure is logged by the event loop at once, with its traceback. What "
-                   "can go wrong: the error is logged, not handled; code that expected the task to "
-                   "fail silently now logs.")
+    fix_summary = ("The task is wrapped in `_aio_observe(...)`, a helper added to the module that "
+                   "gives it a done callback retrieving its result, so that a failure is logged "
+                   "by the event loop at once, with its traceback. What can go wrong: the error "
+                   "is logged, not handled; code that expected the task to fail silently now "
+                   "logs.")
 
     def __init__(self, ctx: "Context") -> None:
         super().__init__(ctx)
@@ -241,8 +241,8 @@ class GatherExceptionsDiscarded(Rule):
               "return_exceptions=True)`).")
     references = ("https://docs.python.org/3/library/asyncio-task.html#asyncio.gather",)
     fix_safety = "none"
-    fix_summary = ("What to do with the returned exceptions (log them, raise the first, "
-                   "retry) is the caller's decision.")
+    fix_summary = ("What to do with the returned exceptions (log them, raise the first, retry) is "
+                   "the caller's decision.")
 
     def __init__(self, ctx: "Context") -> None:
         super().__init__(ctx)
@@ -345,13 +345,13 @@ class CancellationSwallowed(Rule):
         "https://docs.python.org/3/library/asyncio-exceptions.html#asyncio.CancelledError",
     )
     fix_safety = "unsafe"
-    fix_summary = ("A handler of `CancelledError` alone re-raises at "
-                   "its end (a trailing `pass`, `continue` or `break` becomes `raise`); a handler that "
-                   "catches more (bare `except:`, `BaseException`, a tuple) gets an `except "
-                   "asyncio.CancelledError: raise` clause before it, so that other exceptions stay "
-                   "caught. What can go wrong: the code after the `try`, which ran after a "
-                   "cancellation before, no longer does (cleanup belongs in `finally`). Handlers "
-                   "ending in `return` and `contextlib.suppress(CancelledError)` are left.")
+    fix_summary = ("A handler of `CancelledError` alone re-raises at its end (a trailing `pass`, "
+                   "`continue` or `break` becomes `raise`); a handler that catches more (bare "
+                   "`except:`, `BaseException`, a tuple) gets an `except asyncio.CancelledError: "
+                   "raise` clause before it, so that other exceptions stay caught. What can go "
+                   "wrong: the code after the `try`, which ran after a cancellation before, no "
+                   "longer does (cleanup belongs in `finally`). Handlers ending in `return` and "
+                   "`contextlib.suppress(CancelledError)` are left.")
 
     def __init__(self, ctx: "Context") -> None:
         super().__init__(ctx)
