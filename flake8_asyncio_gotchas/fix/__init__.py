@@ -10,6 +10,7 @@ this package.
 """
 from __future__ import annotations
 
+import ast
 import copy
 import re
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 import libcst as cst
 
 from ..engine import Result, analyse
+from ..fast_path import has_async_code, may_contain_findings
 from ..rules.base import Finding, Rule
 from .blocking import fix_blocking_sleep, fix_to_thread
 from .coroutines import fix_async_callback, fix_never_awaited, fix_wait_on_coroutines
@@ -102,6 +104,13 @@ class _Apply(cst.CSTTransformer):
         return edit.apply(updated_node) if edit is not None else updated_node
 
 
+def _ast_of(source: str) -> Optional[ast.Module]:
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
 def _compile_error(text: str) -> Optional[str]:
     try:
         compile(text, "<fixed>", "exec", dont_inherit=True)
@@ -114,14 +123,20 @@ def fix_source(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
                settings: Mapping[str, Any], unsafe: bool = False) -> FixResult:
     """The fixed text of one file and what was done; raises NotFixable."""
     bom = "\ufeff" if source.startswith("\ufeff") else ""
-    analysis = analyse(source, filename, rule_classes, settings)
+    result = FixResult(source)
+    tree = _ast_of(source[len(bom):])
+    if not may_contain_findings(source) or (tree is not None and not has_async_code(tree)):
+        return result                      # what the plugin's fast path skips: nothing to do
+    analysis = analyse(source, filename, rule_classes, settings, tree)
     if analysis is None:
         raise NotFixable("cannot parse")
     module, ctx = analysis.module, analysis.ctx
     lines = source[len(bom):].splitlines()
-    file_fix = FileFix(Sites(module, ctx.names), AsyncioNames(module, ctx.names), ctx)
     edits: Dict[cst.CSTNode, Edit] = {}
-    result = FixResult(source)
+    if not any(finding.code in FIXERS for finding in analysis.findings):
+        result.remaining = [r for r in analysis.results() if not _suppressed(lines, r[0], r[2])]
+        return result
+    file_fix = FileFix(Sites(module, ctx.names), AsyncioNames(module, ctx.names), ctx)
     for finding in sorted(analysis.findings, key=lambda f: analysis.positions.get(
             f.node, (0, 0))):
         position = analysis.positions.get(finding.node)

@@ -82,8 +82,15 @@ class AsyncioNames:
         self.module_aliases: Set[str] = set()      # `import asyncio [as x]` anywhere
         self.from_names: Dict[str, str] = {}       # local name -> asyncio attribute
         self.used_names: Set[str] = set()
+        # Names that bind nothing: `x.name`'s `name`, `from pkg.mod import`'s `pkg` and `mod`.
+        not_bindings: Set[int] = set()
         for node in descendants(module):
-            if isinstance(node, cst.Name):
+            if isinstance(node, cst.Attribute):
+                not_bindings.add(id(node.attr))
+            elif isinstance(node, cst.ImportFrom) and node.module is not None:
+                not_bindings.update(id(n) for n in descendants(node.module))
+                not_bindings.add(id(node.module))
+            if isinstance(node, cst.Name) and id(node) not in not_bindings:
                 self.used_names.add(node.value)
             elif isinstance(node, cst.Import):
                 for alias in node.names:
@@ -127,6 +134,14 @@ class AsyncioNames:
             self.add_import = True
             return cst.Attribute(cst.Name("asyncio"), cst.Name(attr))
         return None
+
+    def fresh_name(self, base: str) -> str:
+        """A name the file uses nowhere, for a binding a fix introduces."""
+        name = base
+        while name in self.used_names:
+            name += "_"
+        self.used_names.add(name)
+        return name
 
     def helper(self, name: str) -> Optional[cst.Name]:
         """A reference to the module-level helper `name`, added once."""
