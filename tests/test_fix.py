@@ -12,9 +12,8 @@ import io
 import tokenize
 from collections import Counter
 from pathlib import Path
-from typing import Dict, List, Set, Tuple
+from typing import Dict, List, Tuple
 
-import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 from test_fixtures import FIXTURES, ROOT, settings_for
@@ -179,7 +178,8 @@ SLEEPY = "async def f():\n    {call}  # keep me\n"
      "from asyncio import Event, sleep\nimport time\n"),
     # ...unless `sleep` is taken (here by time.sleep itself): then `import asyncio`.
     ("from asyncio import Event\nfrom time import sleep\n", "sleep(3)",
-     "await asyncio.sleep(3)", "from asyncio import Event\nfrom time import sleep\nimport asyncio\n"),
+     "await asyncio.sleep(3)",
+     "from asyncio import Event\nfrom time import sleep\nimport asyncio\n"),
     # No asyncio import at all: one is added after the others.
     ('"""Doc."""\nimport time\n', "time.sleep(0.5)", "await asyncio.sleep(0.5)",
      '"""Doc."""\nimport time\nimport asyncio\n'),

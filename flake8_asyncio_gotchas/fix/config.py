@@ -4,11 +4,13 @@
 setup.cfg / tox.ini / .flake8 (`[flake8]`) from the current directory the way `flake8` does,
 with every plugin's options registered (ours included). Which codes are on
 (select/ignore/extend-*) is flake8's `DecisionEngine`'s answer; `exclude` comes from the same
-options, through the style guide's `excluded()`.
+options (`exclude` and `extend-exclude`, matched as flake8 matches them).
 """
 from __future__ import annotations
 
 import argparse
+import fnmatch
+import os
 from typing import Any, Callable, Dict, List, Optional
 
 from ..options import ALL_OPTIONS
@@ -50,4 +52,10 @@ class Flake8Config:
         return [code for code in codes if self._decide(code)]
 
     def excluded(self, path: str) -> bool:
-        return self.guide.excluded(path)
+        """flake8's rule: a pattern matches the file's name or its absolute path (patterns
+        with a `/` were made absolute by flake8, relative to the configuration file)."""
+        patterns = [*(self.options.exclude or ()),
+                    *(getattr(self.options, "extend_exclude", None) or ())]
+        name, absolute = os.path.basename(path), os.path.abspath(path)
+        return any(fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(absolute, pattern)
+                   for pattern in patterns)
