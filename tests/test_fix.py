@@ -259,3 +259,24 @@ def test_noqa_lines_are_not_fixed() -> None:
 def test_unsafe_edits_read_by_hand(source: str, expected: str) -> None:
     assert fixed_text(source, unsafe=True) == expected
     assert fixed_text(source) == source, "unsafe: not made without --unsafe-fixes"
+
+
+# -- the standard library ----------------------------------------------------------------------
+
+def test_all_fixes_on_a_standard_library_sample_leave_every_file_compiling() -> None:
+    """The sample of tests/test_robustness.py (asyncio, email, json, concurrent and every 40th
+    other file); bench/fixes.py runs the whole standard library and the bench corpora."""
+    from test_robustness import _stdlib_subset
+
+    paths = _stdlib_subset()
+    assert len(paths) > 100
+    changed = 0
+    for path in paths:
+        with open(path, "rb") as stream:
+            encoding, _ = tokenize.detect_encoding(stream.readline)
+        source = path.read_bytes().decode(encoding, "replace")
+        result = fix_source(source, str(path), ALL_RULES, DEFAULTS, unsafe=True)
+        if result.fixed:
+            changed += 1
+            compile(result.source, str(path), "exec", dont_inherit=True)
+    assert changed >= 1

@@ -175,3 +175,46 @@ def test_the_plugin_never_imports_the_fixer(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "flake8_asyncio_gotchas.engine" in result.stdout
     assert "flake8_asyncio_gotchas.fix" not in result.stdout
+
+
+# -- the pre-commit hook -------------------------------------------------------------------------
+
+def test_fix_hook_is_in_the_manifest() -> None:
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    hooks = {hook["id"]: hook
+             for hook in yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text())}
+    ours = hooks["flake8-asyncio-gotchas-fix"]
+    assert ours["entry"] == "flake8-asyncio-gotchas fix" and "args" not in ours
+    assert ours["language"] == "python" and ours["types"] == ["python"]
+
+
+@pytest.mark.slow
+def test_pre_commit_fix_hook_fixes_then_passes(tmp_path: Path) -> None:
+    from test_integrations import git, run, snapshot_of_checkout
+
+    hook_repo = snapshot_of_checkout(tmp_path / "flake8-asyncio-gotchas")
+    project = tmp_path / "project"
+    project.mkdir()
+    git(project, "init", "-q")
+    write(project, {"app.py": SLEEPY, "net.py": NETWORK})
+    git(project, "add", "app.py", "net.py")
+    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"))
+    try_repo = [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo),
+                "flake8-asyncio-gotchas-fix", "--all-files", "--color=never"]
+
+    first = run(try_repo, project, env, timeout=600)
+    assert first.returncode == 1, first.stdout + first.stderr
+    assert "files were modified by this hook" in first.stdout
+    assert (project / "app.py").read_text() == SLEEPY_FIXED
+    # Safe fixes only: the blocking call is reported, and left as it was.
+    assert "net.py:5:12: AIO201" in first.stdout
+    assert (project / "net.py").read_text() == NETWORK
+
+    (project / "net.py").write_text(NETWORK.replace("requests.get(url)",
+                                                    "requests.get(url)  # noqa: AIO201"))
+    git(project, "add", "app.py", "net.py")
+    second = run(try_repo, project, env, timeout=600)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "Passed" in second.stdout
