@@ -244,6 +244,11 @@ def test_noqa_lines_are_not_fixed() -> None:
      "import asyncio\nimport socket\n\n\nasync def f():\n    sock = socket.socket()\n"
      "    await asyncio.to_thread(sock.sendall, (await asyncio.to_thread(open, 'x', 'rb'))"
      ".read())\n"),
+    # A call laid out over lines keeps its layout, the callee on a line of its own.
+    ("import asyncio\n\n\ndef ask(x, y):\n    return input(x)\n\n\nasync def f():\n"
+     "    a = ask(\n        'one',\n        2,\n    )\n",
+     "import asyncio\n\n\ndef ask(x, y):\n    return input(x)\n\n\nasync def f():\n"
+     "    a = await asyncio.to_thread(\n        ask,\n        'one',\n        2,\n    )\n"),
     # A handler of CancelledError alone: its trailing `pass` becomes `raise`.
     ("import asyncio\n\n\nasync def f():\n    try:\n        await asyncio.sleep(1)\n"
      "    except asyncio.CancelledError:\n        # tidy up\n        pass\n",

@@ -44,9 +44,14 @@ def fix_to_thread(finding: Finding, f: FileFix) -> Optional[Edit]:
 
     def apply(updated: cst.CSTNode) -> cst.CSTNode:
         assert isinstance(updated, cst.Call)
-        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        # Laid out as the call was: `f(\n    a,\n)` becomes `to_thread(\n    f,\n    a,\n)`.
+        opening = updated.whitespace_before_args
+        after_callee = opening if isinstance(opening, cst.ParenthesizedWhitespace) \
+            else cst.SimpleWhitespace(" ")
+        comma = cst.Comma(whitespace_after=after_callee)
         first = cst.Arg(updated.func, comma=comma if updated.args else cst.MaybeSentinel.DEFAULT)
-        moved = cst.Call(func=to_thread, args=[first, *updated.args])
+        moved = cst.Call(func=to_thread, args=[first, *updated.args],
+                         whitespace_before_args=opening)
         return awaited(call, parent, moved)
 
     return Edit(UNSAFE, apply)
