@@ -64,6 +64,10 @@ def test_diff_prints_and_writes_nothing(tmp_path: Path) -> None:
         " ", " ", " async def poll():", "-    time.sleep(1)  # wait a bit",
         "+    await asyncio.sleep(1)  # wait a bit"]
     assert "Would fix 1 finding" in result.stderr
+    # The README shows this very diff.
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    shown = readme.split("```diff\n", 1)[1].split("```", 1)[0].splitlines()
+    assert shown == result.stdout.splitlines()[3:]
 
 
 def test_findings_left_are_printed_and_exit_1(tmp_path: Path) -> None:
