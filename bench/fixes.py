@@ -21,6 +21,7 @@ import sysconfig
 import time
 import tokenize
 import traceback
+import warnings
 from collections import Counter
 from pathlib import Path
 from typing import Dict, List, Tuple
@@ -41,10 +42,12 @@ def _read(path: Path) -> Tuple[str, str]:
 
 
 def _compiles(text: str, name: str) -> bool:
-    try:
-        compile(text, name, "exec", dont_inherit=True)
-    except (SyntaxError, ValueError):
-        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")        # the stdlib's own SyntaxWarnings
+        try:
+            compile(text, name, "exec", dont_inherit=True)
+        except (SyntaxError, ValueError):
+            return False
     return True
 
 

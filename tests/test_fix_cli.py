@@ -67,7 +67,7 @@ def test_diff_prints_and_writes_nothing(tmp_path: Path) -> None:
     # The README shows this very diff.
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     shown = readme.split("```diff\n", 1)[1].split("```", 1)[0].splitlines()
-    assert shown == result.stdout.splitlines()[3:]
+    assert shown == [line.rstrip() for line in result.stdout.splitlines()[3:]]
 
 
 def test_findings_left_are_printed_and_exit_1(tmp_path: Path) -> None:
