@@ -131,8 +131,8 @@ def report(tallies: List[Tally]) -> None:
     codes = sorted({code for t in tallies for code, _s in t.fixed} |
                    {code for t in tallies for code in t.left})
     for tally in tallies:
-        print("\n## %s: %d files, %d changed, %.0f s" % (tally.name, tally.files, tally.changed,
-                                                        tally.seconds))
+        print("\n## %s: %d files, %d changed, %.0f s"
+              % (tally.name, tally.files, tally.changed, tally.seconds))
         print("| code | fixed (safe) | fixed (unsafe) | left |")
         print("| --- | ---: | ---: | ---: |")
         for code in codes:
