@@ -122,6 +122,10 @@ def test_options_and_ignores_come_from_the_flake8_configuration(tmp_path: Path,
     (tmp_path / config_name).write_text("[flake8]\nextend-ignore = AIO200\n")
     assert fix("app.py", cwd=tmp_path).returncode == 0
     assert (tmp_path / "app.py").read_text() == SLEEPY
+    (tmp_path / config_name).write_text("[flake8]\nper-file-ignores = app.py: AIO200\n")
+    assert fix("app.py", "other.py", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "app.py").read_text() == SLEEPY
+    assert "await asyncio.sleep(1)" in (tmp_path / "other.py").read_text()
     (tmp_path / config_name).write_text("[flake8]\nasyncio-cpu-loop-threshold = -3\n")
     bad = fix("app.py", cwd=tmp_path)
     assert bad.returncode == 2 and "asyncio-cpu-loop-threshold" in bad.stderr, bad.stderr

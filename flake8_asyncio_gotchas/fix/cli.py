@@ -43,7 +43,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="print a unified diff of the fixes and write nothing")
     fix.add_argument("--select", metavar="CODES",
                      help="comma-separated codes or prefixes to run (default: the codes the "
-                          "flake8 configuration selects)")
+                          "flake8 configuration selects for each file, per-file-ignores "
+                          "included)")
     fix.add_argument("--unsafe-fixes", action="store_true",
                      help="also apply the fixes that may change behaviour")
     return parser
@@ -109,8 +110,6 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout,
     except ConfigError as error:
         err.write("flake8-asyncio-gotchas: error in the flake8 configuration: %s\n" % error)
         return 2
-    codes = chosen if chosen is not None else config.selected(all_codes)
-    rules = [rule for rule in ALL_RULES if rule.code in codes]
 
     fixed: Counter = Counter()
     remaining = 0
@@ -124,6 +123,8 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout,
             err.write("%s: cannot read: %s\n" % (path, error))
             failed += 1
             continue
+        codes = chosen if chosen is not None else config.selected(all_codes, path)
+        rules = [rule for rule in ALL_RULES if rule.code in codes]
         try:
             result = fix_source(text, path, rules, settings, unsafe=args.unsafe_fixes)
         except NotFixable as error:

@@ -2,8 +2,9 @@
 
 `flake8.api.legacy.get_style_guide()` is flake8's documented API: it finds and reads
 setup.cfg / tox.ini / .flake8 (`[flake8]`) from the current directory the way `flake8` does,
-with every plugin's options registered (ours included). Which codes are on
-(select/ignore/extend-*) is flake8's `DecisionEngine`'s answer; `exclude` comes from the same
+with every plugin's options registered (ours included). Which codes are on for a file
+(select/ignore/extend-*, per-file-ignores) is the answer of flake8's `StyleGuideManager`
+(not documented as API: if it ever fails, every code is on). Files are excluded by the same
 options (`exclude` and `extend-exclude`, matched as flake8 matches them).
 """
 from __future__ import annotations
@@ -28,13 +29,18 @@ class Flake8Config:
         except SystemExit as error:            # our parse_options on a bad value, say
             raise ConfigError(str(error.code))
         self.options: argparse.Namespace = self.guide.options
-        self._decide: Optional[Callable[[str], bool]] = None
+        # file name -> code -> on? (select/ignore/extend-*, and per-file-ignores)
+        self._guides: Optional[Callable[[str], Callable[[str], bool]]] = None
         try:
-            from flake8.style_guide import Decision, DecisionEngine
-            engine = DecisionEngine(self.options)
-            self._decide = lambda code: engine.decision_for(code) is Decision.Selected
+            from flake8.style_guide import Decision, StyleGuideManager
+            manager = StyleGuideManager(self.options, formatter=None)  # type: ignore[arg-type]
+
+            def guide_for(path: str) -> Callable[[str], bool]:
+                guide = manager.style_guide_for(path)
+                return lambda code: guide.should_report_error(code) is Decision.Selected
+            self._guides = guide_for
         except Exception:                      # flake8 changed: every AIO code is on
-            self._decide = None
+            self._guides = None
 
     def settings(self) -> Dict[str, Any]:
         found = {}
@@ -46,10 +52,12 @@ class Flake8Config:
                 raise ConfigError("bad value for %s: %s" % (option.flag, error))
         return found
 
-    def selected(self, codes: List[str]) -> List[str]:
-        if self._decide is None:
+    def selected(self, codes: List[str], path: str) -> List[str]:
+        """The codes flake8 would report for the file at `path`."""
+        if self._guides is None:
             return list(codes)
-        return [code for code in codes if self._decide(code)]
+        decide = self._guides(path)
+        return [code for code in codes if decide(code)]
 
     def excluded(self, path: str) -> bool:
         """flake8's rule: a pattern matches the file's name or its absolute path (patterns
