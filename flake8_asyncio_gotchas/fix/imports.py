@@ -21,22 +21,6 @@ HELPER_MARK = "added by flake8-asyncio-gotchas fix"
 # name -> (source, helpers it uses, asyncio names it uses). `{create_task}` is filled with
 # the file's spelling of `asyncio.create_task`.
 HELPERS: Dict[str, tuple] = {
-    "_aio_keep_task": (
-        "_aio_background_tasks = set()  # tasks kept alive until done (%s)\n"
-        "\n\n"
-        "def _aio_keep_task(task):\n"
-        "    \"\"\"Keep a reference to `task` until it is done, so that it is not\n"
-        "    garbage-collected mid-flight (%s).\"\"\"\n"
-        "    _aio_background_tasks.add(task)\n"
-        "    task.add_done_callback(_aio_background_tasks.discard)\n"
-        "    return task\n" % (HELPER_MARK, HELPER_MARK), (), ()),
-    "_aio_schedule": (
-        "def _aio_schedule(coroutine_function):\n"
-        "    \"\"\"A plain callable that runs `coroutine_function` as a task, and keeps the task\n"
-        "    (%s).\"\"\"\n"
-        "    def schedule(*args, **kwargs):\n"
-        "        return _aio_keep_task({create_task}(coroutine_function(*args, **kwargs)))\n"
-        "    return schedule\n" % HELPER_MARK, ("_aio_keep_task",), ("create_task",)),
     "_aio_observe": (
         "def _aio_observe(task):\n"
         "    \"\"\"Have the event loop report the task's exception as soon as the task fails\n"
@@ -46,6 +30,22 @@ HELPERS: Dict[str, tuple] = {
         "            done.result()  # raised here, the loop logs it with its traceback\n"
         "    task.add_done_callback(retrieve)\n"
         "    return task\n" % HELPER_MARK, (), ()),
+    "_aio_keep_task": (
+        "_aio_background_tasks = set()  # tasks kept alive until done (%s)\n"
+        "\n\n"
+        "def _aio_keep_task(task):\n"
+        "    \"\"\"Keep a reference to `task` until it is done, so that it is not\n"
+        "    garbage-collected mid-flight, and report its exception (%s).\"\"\"\n"
+        "    _aio_background_tasks.add(task)\n"
+        "    task.add_done_callback(_aio_background_tasks.discard)\n"
+        "    return _aio_observe(task)\n" % (HELPER_MARK, HELPER_MARK), ("_aio_observe",), ()),
+    "_aio_schedule": (
+        "def _aio_schedule(coroutine_function):\n"
+        "    \"\"\"A plain callable that runs `coroutine_function` as a task, and keeps the task\n"
+        "    (%s).\"\"\"\n"
+        "    def schedule(*args, **kwargs):\n"
+        "        return _aio_keep_task({create_task}(coroutine_function(*args, **kwargs)))\n"
+        "    return schedule\n" % HELPER_MARK, ("_aio_keep_task",), ("create_task",)),
 }
 
 

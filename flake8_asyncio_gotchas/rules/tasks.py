@@ -67,9 +67,11 @@ class DanglingTask(Rule):
     )
     fix_safety = "unsafe"
     fix_summary = ("The call is wrapped in `_aio_keep_task(...)`, a helper added to the module "
-                   "that puts the task in a module-level set and removes it with "
-                   "`add_done_callback(set.discard)` once it is done. What can go wrong: a task "
-                   "that never ends is kept forever; its exception is still nobody's (AIO401).")
+                   "that puts the task in a module-level set, removes it with "
+                   "`add_done_callback(set.discard)` once it is done, and has the event loop "
+                   "log its exception at once (as AIO401's fix does). What can go wrong: a task "
+                   "that never ends is kept forever; a failure the code meant to ignore is now "
+                   "logged.")
 
     def visit_Expr(self, node: cst.Expr) -> None:
         self._check(node.value)
