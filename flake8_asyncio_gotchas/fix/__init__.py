@@ -11,7 +11,6 @@ this package.
 from __future__ import annotations
 
 import ast
-import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Type
@@ -144,14 +143,13 @@ def fix_source(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
         if position is None or fixer is None or finding.node in edits \
                 or _suppressed(lines, position[0], finding.code):
             continue
-        before = copy.copy(file_fix.names.__dict__)
-        before["from_additions"] = list(file_fix.names.from_additions)
-        before["helpers"] = list(file_fix.names.helpers)
+        before = file_fix.names.checkpoint()
         edit = fixer(finding, file_fix)
         if edit is None:
+            file_fix.names.rollback(before)
             continue
         if edit.safety == UNSAFE and not unsafe:
-            file_fix.names.__dict__.update(before)     # what it asked to add is not needed
+            file_fix.names.rollback(before)           # what it asked to add is not needed
             result.unsafe_left += 1
             continue
         edits[finding.node] = edit

@@ -9,7 +9,7 @@ helpers (`_aio_keep_task`...) are added once, after the imports, and never twice
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Set
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -134,6 +134,14 @@ class AsyncioNames:
             self.add_import = True
             return cst.Attribute(cst.Name("asyncio"), cst.Name(attr))
         return None
+
+    def checkpoint(self) -> Tuple[bool, List[str], List[str]]:
+        """What is to be added so far, for `rollback` when a fix is not made after all."""
+        return self.add_import, list(self.from_additions), list(self.helpers)
+
+    def rollback(self, state: Tuple[bool, List[str], List[str]]) -> None:
+        self.add_import, self.from_additions, self.helpers = state[0], list(state[1]), \
+            list(state[2])
 
     def fresh_name(self, base: str) -> str:
         """A name the file uses nowhere, for a binding a fix introduces."""
