@@ -17,7 +17,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from ..engine import Result, analyse
+from ..engine import Analysis, Result, analyse
 from ..fast_path import has_async_code, may_contain_findings
 from ..rules.base import Finding, Rule
 from .blocking import fix_blocking_sleep, fix_to_thread
@@ -82,14 +82,16 @@ def _suppressed(lines: Sequence[str], line: int, code: str) -> bool:
                                 for c in re.split(r"[,\s]+", codes) if c.strip())
 
 
+def _reported(analysis: Analysis, lines: Sequence[str]) -> List[Result]:
+    """What flake8 would show of an analysis: `# noqa` comments honoured."""
+    return [r for r in analysis.results() if not _suppressed(lines, r[0], r[2])]
+
+
 def findings_of(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
                 settings: Mapping[str, Any]) -> List[Result]:
     """What the rules report on `source`, `# noqa` comments honoured."""
     analysis = analyse(source, filename, rule_classes, settings)
-    if analysis is None:
-        return []
-    lines = source.splitlines()
-    return [r for r in analysis.results() if not _suppressed(lines, r[0], r[2])]
+    return _reported(analysis, source.splitlines()) if analysis is not None else []
 
 
 class _Apply(cst.CSTTransformer):
@@ -133,7 +135,7 @@ def fix_source(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
     lines = source[len(bom):].splitlines()
     edits: Dict[cst.CSTNode, Edit] = {}
     if not any(finding.code in FIXERS for finding in analysis.findings):
-        result.remaining = [r for r in analysis.results() if not _suppressed(lines, r[0], r[2])]
+        result.remaining = _reported(analysis, lines)
         return result
     file_fix = FileFix(Sites(module, ctx.names), AsyncioNames(module, ctx.names), ctx)
     for finding in sorted(analysis.findings, key=lambda f: analysis.positions.get(
@@ -155,8 +157,7 @@ def fix_source(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
         edits[finding.node] = edit
         result.fixed.append((position[0], finding.code, edit.safety))
     if not edits:
-        result.remaining = [r for r in analysis.results()
-                            if not _suppressed(lines, r[0], r[2])]
+        result.remaining = _reported(analysis, lines)
         return result
     fixed = file_fix.names.finish(module.visit(_Apply(edits)))
     text = bom + fixed.code
