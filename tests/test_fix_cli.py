@@ -142,6 +142,12 @@ def test_directories_are_walked_skipping_excluded_ones(tmp_path: Path) -> None:
     changed = sorted(name for name in files
                      if (tmp_path / name).read_text() != files[name])
     assert changed == ["pkg/a.py", "pkg/sub/b.py"]
+    # Named on the command line (as pre-commit names files): excluded when the file itself
+    # matches, as flake8 excludes it.
+    (tmp_path / "setup.cfg").write_text("[flake8]\nextend-exclude = generated,*_pb2.py\n")
+    write(tmp_path, {"pkg/api_pb2.py": SLEEPY})
+    assert fix("pkg/api_pb2.py", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "pkg/api_pb2.py").read_text() == SLEEPY
 
 
 def test_a_file_that_does_not_parse_is_reported_and_left(tmp_path: Path) -> None:

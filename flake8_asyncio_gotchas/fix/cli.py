@@ -60,8 +60,8 @@ def _python_files(paths: Sequence[str], excluded: Callable[[str], bool]) -> Iter
                     full = os.path.join(root, name)
                     if name.endswith(".py") and not excluded(full):
                         yield full
-        else:
-            yield path          # named on the command line: checked whatever its name
+        elif not excluded(path):
+            yield path          # named on the command line: any name, but `exclude` holds
 
 
 def _read(path: str) -> Tuple[str, str]:
