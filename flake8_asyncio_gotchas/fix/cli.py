@@ -131,6 +131,10 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout,
             err.write("%s: not fixed: %s\n" % (path, error))
             failed += 1
             continue
+        except Exception as error:     # a bug of ours: the other files still get fixed
+            err.write("%s: not fixed: internal error %r\n" % (path, error))
+            failed += 1
+            continue
         for _line, code, safety in result.fixed:
             fixed[code, safety] += 1
         unsafe_left += result.unsafe_left
