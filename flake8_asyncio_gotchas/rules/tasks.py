@@ -349,11 +349,14 @@ class CancellationSwallowed(Rule):
     fix_safety = "unsafe"
     fix_summary = ("A handler of `CancelledError` alone re-raises at its end (a trailing `pass`, "
                    "`continue` or `break` becomes `raise`); a handler that catches more (bare "
-                   "`except:`, `BaseException`, a tuple) gets an `except asyncio.CancelledError: "
-                   "raise` clause before it, so that other exceptions stay caught. What can go "
-                   "wrong: the code after the `try`, which ran after a cancellation before, no "
-                   "longer does (cleanup belongs in `finally`). Handlers ending in `return` and "
-                   "`contextlib.suppress(CancelledError)` are left.")
+                   "`except:`, `BaseException`, a tuple) ends with `if isinstance(error, "
+                   "asyncio.CancelledError): raise` (named `except ... as error` if it was not; "
+                   "before a trailing `return`, `pass`, `continue` or `break`), so that the "
+                   "other exceptions stay caught. What can go wrong: the code after "
+                   "the `try`, which ran after a cancellation before, no longer does (cleanup "
+                   "belongs in `finally`); a caller that relied on the coroutine returning "
+                   "normally when cancelled now gets `CancelledError`. A `CancelledError` handler "
+                   "ending in `return` and `contextlib.suppress(CancelledError)` are left.")
 
     def __init__(self, ctx: "Context") -> None:
         super().__init__(ctx)
