@@ -229,10 +229,11 @@ def test_noqa_lines_are_not_fixed() -> None:
     # Another linter's code for the same check silences ours (peers.py): not fixed either.
     source = ("import asyncio\nimport time\n\n\nasync def f():\n    time.sleep(1)  # noqa: AIO200\n"
               "    time.sleep(2)  # noqa\n    time.sleep(3)  # noqa: E501\n"
-              "    time.sleep(4)  # noqa: ASYNC251\n")
-    assert fixed_text(source).splitlines()[-4:] == [
+              "    time.sleep(4)  # noqa: ASYNC251\n    time.sleep(5)  # noqa: ASYNC230\n")
+    assert fixed_text(source).splitlines()[-5:] == [
         "    time.sleep(1)  # noqa: AIO200", "    time.sleep(2)  # noqa",
-        "    await asyncio.sleep(3)  # noqa: E501", "    time.sleep(4)  # noqa: ASYNC251"]
+        "    await asyncio.sleep(3)  # noqa: E501", "    time.sleep(4)  # noqa: ASYNC251",
+        "    await asyncio.sleep(5)  # noqa: ASYNC230"]
 
 
 @pytest.mark.parametrize("source, expected", [

@@ -48,8 +48,9 @@ FIXERS: Dict[str, Fixer] = {
     "AIO403": fix_cancellation_swallowed,
 }
 
-# flake8's `# noqa` and `# noqa: AIO100,AIO200` comments.
-_NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]+(?:[,\s]+[A-Z][0-9]+)*))?",
+# flake8's `# noqa` and `# noqa: AIO100,AIO200` comments (codes as flake8 reads them: letters
+# then digits; a list it cannot read makes the comment a bare `# noqa`).
+_NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?",
                    re.IGNORECASE)
 
 
