@@ -11,7 +11,17 @@ RETURNS: Dict[str, str] = {
     LOOP + ".create_task": "asyncio.Task",
     LOOP + ".create_future": "asyncio.Future",
     LOOP + ".run_in_executor": "asyncio.Future",
+    "asyncio.gather": "asyncio.Future",
+    "asyncio.tasks.gather": "asyncio.Future",
+    "asyncio.shield": "asyncio.Future",
+    "asyncio.wrap_future": "asyncio.Future",
 }
+
+# What an awaited name must be known to hold for its CancelledError to be another task's
+# (AIO403): a task or future, made by a factory above or annotated so.
+TASK_TYPES: FrozenSet[str] = frozenset({
+    "asyncio.Task", "asyncio.Future", "asyncio.tasks.Task", "asyncio.futures.Future",
+})
 
 # Calls that schedule work and return the only handle on its outcome (a Task or Future).
 # `asyncio.TaskGroup.create_task` is not here: the group awaits its tasks and raises
@@ -24,7 +34,18 @@ TASK_FACTORIES: FrozenSet[str] = frozenset({
     "asyncio.Task",
     LOOP + ".create_task",
     LOOP + ".run_in_executor",
+    # Its concurrent.futures.Future is the only handle on the coroutine's outcome.
+    "asyncio.run_coroutine_threadsafe",
+    "asyncio.tasks.run_coroutine_threadsafe",
 })
+
+# Where a coroutine function is given to a factory: the first positional argument, except
+# for `run_in_executor(executor, func, ...)`.
+FUNCTION_ARGUMENT: Dict[str, int] = {"run_in_executor": 1}
+
+# Keyword arguments and mock attributes through which a test makes a call raise an
+# exception it chose (`mock.side_effect = [msg, CancelledError()]`, `exception=...`).
+INJECTING_NAMES: FrozenSet[str] = frozenset({"side_effect", "exception"})
 
 # The last part of every factory's name, for a cheap first test of a call.
 FACTORY_NAMES: FrozenSet[str] = frozenset(name.rsplit(".", 1)[-1] for name in TASK_FACTORIES)

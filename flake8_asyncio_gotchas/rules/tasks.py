@@ -20,9 +20,10 @@ from ..walk import descendants
 from .base import Rule
 from .hogging import has_suspension_point
 from .tasks_analysis import (CancelTracker, Handler, awaited_exprs, getattr_literal,
-                             handles_own_exceptions, is_cleanup_name, is_handle, is_logged,
-                             is_store, name_observed, observes, raises, single_target,
-                             task_entry_names, task_factory, walk_with_parents)
+                             handles_own_exceptions, is_cleanup_name, is_logged, is_store,
+                             name_observed, observes, single_target, walk_with_parents)
+from .tasks_cancel import holds_task, holds_tasks, injects_cancellation, reraises
+from .tasks_starts import coroutine_argument, started_task, task_entry_names
 
 if TYPE_CHECKING:
     from ..engine import Context
@@ -76,9 +77,25 @@ class DanglingTask(Rule):
 
     def _check(self, value: cst.BaseExpression) -> None:
         if isinstance(value, cst.Call):
-            factory = task_factory(self.ctx, value)
-            if factory is not None:
+            factory = started_task(self.ctx, value)
+            if factory is not None and not self._finishes_safely(factory, value):
                 self.report(value, factory=factory)
+
+    def _finishes_safely(self, factory: str, call: cst.Call) -> bool:
+        """What the task runs is a same-module def that cannot be caught mid-flight or
+        lose an exception: a coroutine with no suspension point (it finishes in its first
+        step), or a function given to `run_in_executor` that catches its own errors."""
+        given = coroutine_argument(factory, call)
+        if isinstance(given, cst.Call):
+            func = self.ctx.names.definition(given.func, self.ctx.scope)
+            return isinstance(func, cst.FunctionDef) and func.asynchronous is not None \
+                and self.ctx.index.is_coroutine_call(given, self.ctx.scope) \
+                and not has_suspension_point([func.body])
+        if given is None or factory.rsplit(".", 1)[-1] != "run_in_executor":
+            return False
+        func = self.ctx.names.definition(given, self.ctx.scope)
+        return isinstance(func, cst.FunctionDef) and func.asynchronous is None \
+            and handles_own_exceptions(self.ctx, func)
 
 
 class UnobservedTask(Rule):
@@ -141,7 +158,7 @@ class UnobservedTask(Rule):
                 value: cst.BaseExpression) -> None:
         if target is None or not isinstance(value, cst.Call):
             return
-        factory = task_factory(self.ctx, value)
+        factory = started_task(self.ctx, value)
         if factory is None or self._runs_self_handling_coroutine(value):
             return
         scope = self.ctx.scope
@@ -263,7 +280,28 @@ class GatherExceptionsDiscarded(Rule):
             return
         if self._in_cleanup() or self.cancelled.gathers_cancelled(value):
             return
+        awaited = [arg for arg in value.args if arg.keyword is None]
+        if awaited and all(self._nothing_to_lose(arg) for arg in awaited):
+            return
         self.report(value, callee=format_call(value.func))
+
+    def _nothing_to_lose(self, arg: cst.Arg) -> bool:
+        """An awaitable whose exceptions are no one's to lose here: an existing task handle
+        (observed by whoever made it), or a call of a same-module coroutine that handles
+        every exception itself (also `*(self.safe(x) for x in xs)`)."""
+        value = arg.value
+        if arg.star:
+            if isinstance(value, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
+                return self._handles_own(value.elt, self.ctx.names.scope_of.get(value))
+            return holds_tasks(self.ctx, value)
+        return holds_task(self.ctx, value) or self._handles_own(value, self.ctx.scope)
+
+    def _handles_own(self, expr: cst.BaseExpression, scope: Optional[Scope]) -> bool:
+        if not isinstance(expr, cst.Call) or scope is None \
+                or not self.ctx.index.is_coroutine_call(expr, scope):
+            return False
+        func = self.ctx.names.definition(expr.func, scope)
+        return isinstance(func, cst.FunctionDef) and handles_own_exceptions(self.ctx, func)
 
     def _in_cleanup(self) -> bool:
         """In a `finally:` or `except` block, or a close()-like function: best effort there."""
@@ -351,25 +389,29 @@ class CancellationSwallowed(Rule):
         swallowing = []
         for handler in node.handlers:
             what = self._catches(handler)
-            if what is not None and not raises(handler.body) \
-                    and not self._hands_on(handler):
+            if what is not None and not reraises(handler) and not self._hands_on(handler):
                 swallowing.append((handler, what))
         if swallowing and has_suspension_point([node.body]) \
                 and not self._waits_for_other_tasks(node.body) \
-                and not self._ends_a_task(node):
+                and not self._ends_a_task([handler for handler, _ in swallowing]) \
+                and not injects_cancellation(self.ctx, node):
             for handler, what in swallowing:
                 self.report(handler, what=what)
 
-    def _ends_a_task(self, node: Union[cst.Try, cst.TryStar]) -> bool:
-        """The try is in an async def, outside any loop, that this module only ever starts
-        as a task (`create_task(self._run())`, `asyncio.run(main())`): after catching the
+    def _ends_a_task(self, handlers: List[Handler]) -> bool:
+        """The try is in an async def that this module only ever starts as a task
+        (`create_task(self._run())`, `asyncio.run(main())`), outside any loop or in one loop
+        that every swallowing handler ends (`break`, `return`): after catching the
         cancellation the task runs to its end, as cancelling it asked, and no awaiting caller
         carries on as if nothing happened."""
+        loops = 0
         for ancestor in reversed(self.ctx.ancestors):
             if isinstance(ancestor, (cst.For, cst.While)):
-                return False
+                loops += 1
             if isinstance(ancestor, cst.FunctionDef):
-                return ancestor.name.value in task_entry_names(self.ctx)
+                if ancestor.name.value not in task_entry_names(self.ctx):
+                    return False
+                return loops == 0 or all(_ends_loop(handler, loops) for handler in handlers)
         return False
 
     def leave_With(self, node: cst.With) -> None:
@@ -426,12 +468,15 @@ class CancellationSwallowed(Rule):
         if not awaited or any(self._suspends_otherwise(node)
                               for node in descendants(body, into_scopes=False)):
             return False
-        return all(is_handle(expr) or self._waits_for_handles(expr) for expr in awaited)
+        return all(holds_task(self.ctx, expr) or self._waits_for_handles(expr)
+                   for expr in awaited)
 
     def _waits_for_handles(self, expr: cst.BaseExpression) -> bool:
         """`asyncio.gather(*tasks)`, `asyncio.wait_for(self._task, 5)`."""
         return (isinstance(expr, cst.Call) and self.ctx.qualname(expr.func) in WAITERS
-                and all(is_handle(arg.value) for arg in expr.args if arg.keyword is None))
+                and all(holds_tasks(self.ctx, arg.value) if arg.star
+                        else holds_task(self.ctx, arg.value)
+                        for arg in expr.args if arg.keyword is None))
 
     def _suspends_otherwise(self, node: cst.CSTNode) -> bool:
         """An `async for`/`async with` other than a timeout (which raises TimeoutError)."""
@@ -453,6 +498,17 @@ class CancellationSwallowed(Rule):
                     and not is_logged(node, parent):
                 return True
         return False
+
+
+def _ends_loop(handler: Handler, loops: int) -> bool:
+    """The handler's last statement leaves the function (`return`), or the one loop the try
+    is in (`break`)."""
+    body = handler.body
+    last = body.body[-1] if isinstance(body, cst.IndentedBlock) and body.body else None
+    if isinstance(last, cst.SimpleStatementLine):
+        final = last.body[-1]
+        return isinstance(final, cst.Return) or (isinstance(final, cst.Break) and loops == 1)
+    return False
 
 
 RULES: List[Type[Rule]] = [DanglingTask, UnobservedTask, GatherExceptionsDiscarded,
