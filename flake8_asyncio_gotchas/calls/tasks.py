@@ -83,6 +83,13 @@ WAITERS: FrozenSet[str] = frozenset({
     "asyncio.tasks.gather", "asyncio.tasks.wait", "asyncio.tasks.wait_for",
 })
 
+# How each waiter takes what it waits on: every positional argument (gather), the first
+# only (wait_for, shield), or a collection as first argument (wait).
+WAITS_ON_FIRST: FrozenSet[str] = frozenset({
+    "asyncio.wait_for", "asyncio.shield", "asyncio.tasks.wait_for",
+})
+WAITS_ON_COLLECTION: FrozenSet[str] = frozenset({"asyncio.wait", "asyncio.tasks.wait"})
+
 # Timeout context managers: they turn their own cancellation into TimeoutError.
 TIMEOUTS: FrozenSet[str] = frozenset({
     "asyncio.timeout", "asyncio.timeout_at", "asyncio.timeouts.timeout",

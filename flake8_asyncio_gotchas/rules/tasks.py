@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Set, Tuple, Ty
 import libcst as cst
 
 from ..calls.tasks import (CANCELLED_ERRORS, CATCH_ALL_ERRORS, GATHER, SUPPRESS, TIMEOUTS,
-                           WAITERS)
+                           WAITERS, WAITS_ON_COLLECTION, WAITS_ON_FIRST)
 from ..names import Scope, format_call, self_class
 from ..walk import descendants
 from .base import Rule
@@ -473,10 +473,19 @@ class CancellationSwallowed(Rule):
 
     def _waits_for_handles(self, expr: cst.BaseExpression) -> bool:
         """`asyncio.gather(*tasks)`, `asyncio.wait_for(self._task, 5)`."""
-        return (isinstance(expr, cst.Call) and self.ctx.qualname(expr.func) in WAITERS
-                and all(holds_tasks(self.ctx, arg.value) if arg.star
-                        else holds_task(self.ctx, arg.value)
-                        for arg in expr.args if arg.keyword is None))
+        if not isinstance(expr, cst.Call):
+            return False
+        waiter = self.ctx.qualname(expr.func)
+        if waiter not in WAITERS:
+            return False
+        given = [arg for arg in expr.args if arg.keyword is None]
+        if waiter in WAITS_ON_COLLECTION:
+            return bool(given) and holds_tasks(self.ctx, given[0].value)
+        if waiter in WAITS_ON_FIRST:
+            given = given[:1]
+        return all(holds_tasks(self.ctx, arg.value) if arg.star
+                   else holds_task(self.ctx, arg.value) or self._waits_for_handles(arg.value)
+                   for arg in given)
 
     def _suspends_otherwise(self, node: cst.CSTNode) -> bool:
         """An `async for`/`async with` other than a timeout (which raises TimeoutError)."""
