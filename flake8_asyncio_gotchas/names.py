@@ -34,16 +34,18 @@ _CLASSMETHOD = "classmethod"
 class Binding:
     """One way a name gets a value in a scope."""
 
-    __slots__ = ("kind", "node", "qualname", "scope", "annotation")
+    __slots__ = ("kind", "node", "qualname", "scope", "annotation", "iterable")
 
     def __init__(self, kind: str, scope: "Scope", node: Optional[cst.CSTNode] = None,
                  qualname: Optional[str] = None,
-                 annotation: Optional[cst.BaseExpression] = None) -> None:
+                 annotation: Optional[cst.BaseExpression] = None,
+                 iterable: Optional[cst.BaseExpression] = None) -> None:
         self.kind = kind            # import | def | class | param | assign | other
         self.scope = scope          # where `node` (a value expression) is evaluated
         self.node = node            # the FunctionDef/ClassDef, or the assigned value
         self.qualname = qualname    # for imports: the imported dotted name
         self.annotation = annotation
+        self.iterable = iterable    # for `for name in iterable`: what it iterates
 
 
 class Scope:
@@ -243,7 +245,11 @@ class _Collector:
             self._bind_target(node.target, self._walrus_scope(scope), node.value)
             return scope
         if kind in (cst.For, cst.CompFor):
-            self._bind_target(node.target, scope, None)
+            if isinstance(node.target, cst.Name):
+                scope.bind(node.target.value, Binding("other", scope, iterable=node.iter))
+                self.not_loads.add(id(node.target))
+            else:
+                self._bind_target(node.target, scope, None)
             return scope
         if kind is cst.WithItem:
             if node.asname is not None:

@@ -17,6 +17,10 @@ RETURNS: Dict[str, str] = {
     "asyncio.wrap_future": "asyncio.Future",
 }
 
+# A project's own task factories, recognised by name when defined in another module
+# (`create_referenced_task(...)`, `spawn_task(...)`): a name bound from such a call holds a task.
+TASK_FACTORY_SUFFIXES = ("_task", "_future")
+
 # What an awaited name must be known to hold for its CancelledError to be another task's
 # (AIO403): a task or future, made by a factory above or annotated so.
 TASK_TYPES: FrozenSet[str] = frozenset({

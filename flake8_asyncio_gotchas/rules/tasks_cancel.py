@@ -3,13 +3,14 @@ task's it awaited, or one the function injected itself) and whether the handler 
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict, List, Set, Tuple, Union
+from typing import TYPE_CHECKING, Dict, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 
-from ..calls.tasks import CANCELLED_ERRORS, INJECTING_NAMES, TASK_TYPES
-from ..names import Scope
+from ..calls.tasks import CANCELLED_ERRORS, INJECTING_NAMES, TASK_FACTORY_SUFFIXES, TASK_TYPES
+from ..names import Binding, Scope
 from ..walk import children, descendants
+from .tasks_analysis import last_name
 
 if TYPE_CHECKING:
     from ..engine import Context
@@ -47,7 +48,10 @@ def holds_task(ctx: "Context", expr: cst.BaseExpression) -> bool:
     (`self._task`) is taken for a handle unless it is seen holding a coroutine.
     """
     if isinstance(expr, cst.Name):
-        return ctx.instance_type(expr) in TASK_TYPES
+        if ctx.instance_type(expr) in TASK_TYPES:
+            return True
+        bindings = ctx.names.bindings(expr.value, ctx.scope)
+        return bool(bindings) and all(_binds_task(ctx, binding) for binding in bindings)
     if not isinstance(expr, cst.Attribute):
         return False
     if ctx.instance_type(expr) in TASK_TYPES:
@@ -55,13 +59,41 @@ def holds_task(ctx: "Context", expr: cst.BaseExpression) -> bool:
     return not _holds_coroutine(ctx, expr)
 
 
-def holds_tasks(ctx: "Context", expr: cst.BaseExpression) -> bool:
+def _binds_task(ctx: "Context", binding: Binding) -> bool:
+    """`task = create_referenced_task(...)` (a project factory named like one), or
+    `for task in self._tasks` (iterating a collection of tasks)."""
+    value = binding.node
+    if binding.kind == "assign" and isinstance(value, cst.Call):
+        called = last_name(value.func)
+        return called is not None and called.endswith(TASK_FACTORY_SUFFIXES)
+    if binding.iterable is None:
+        return False
+    iterable = binding.iterable
+    while isinstance(iterable, cst.Call) and len(iterable.args) <= 1:
+        # `list(tasks)`, `sorted(tasks)`, `tasks.copy()`, `tasks.values()`
+        if isinstance(iterable.func, cst.Name) and iterable.func.value in _COPIES \
+                and iterable.args:
+            iterable = iterable.args[0].value
+        elif isinstance(iterable.func, cst.Attribute) and not iterable.args \
+                and iterable.func.attr.value in _VIEWS:
+            iterable = iterable.func.value
+        else:
+            break
+    return holds_tasks(ctx, iterable, binding.scope)
+
+
+_COPIES = frozenset({"list", "tuple", "set", "sorted", "reversed", "frozenset"})
+_VIEWS = frozenset({"copy", "values"})
+
+
+def holds_tasks(ctx: "Context", expr: cst.BaseExpression,
+                scope: Optional[Scope] = None) -> bool:
     """`*tasks` given to gather/wait: a collection known to hold tasks or futures
     (`tasks: list[asyncio.Task]`, `[create_task(c) for c in coros]`); an attribute is taken
     for one, as in `holds_task`."""
     if isinstance(expr, cst.Attribute):
         return not _holds_coroutine(ctx, expr)
-    return ctx.names.element_type(expr, ctx.scope) in TASK_TYPES
+    return ctx.names.element_type(expr, scope or ctx.scope) in TASK_TYPES
 
 
 def _holds_coroutine(ctx: "Context", expr: cst.Attribute) -> bool:
