@@ -79,6 +79,10 @@ CATCH_ALL_ERRORS: FrozenSet[str] = frozenset({"BaseException", "builtins.BaseExc
 # Handlers that catch every error a coroutine can raise on its own (not its cancellation).
 EVERY_ERROR: FrozenSet[str] = CATCH_ALL_ERRORS | {"Exception", "builtins.Exception"}
 
+# Awaits that raise nothing but the task's own cancellation (AIO401's "handles its own
+# errors" test lets them stand outside the try).
+QUIET_AWAITS: FrozenSet[str] = frozenset({"asyncio.sleep", "asyncio.tasks.sleep"})
+
 SUPPRESS: FrozenSet[str] = frozenset({"contextlib.suppress"})
 
 # Calls that wait on the awaitables they are given (for the cancel-then-await idiom).

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Set,
 import libcst as cst
 
 from ..calls.tasks import (EVERY_ERROR, FACTORY_NAMES, LOOP_FACTORY_METHODS, LOOP_NAMES,
-                           NON_OBSERVING_METHODS, TASK_FACTORIES, WAITERS)
+                           NON_OBSERVING_METHODS, QUIET_AWAITS, TASK_FACTORIES, WAITERS)
 from ..names import Scope, format_call
 from ..walk import children, descendants
 
@@ -246,31 +246,35 @@ def raises(body: cst.CSTNode) -> bool:
 
 
 def handles_own_exceptions(ctx: "Context", func: cst.FunctionDef) -> bool:
-    """Whether the def's whole body (after its docstring and a few statements that cannot
-    fail), or the whole body of one `while True:` that is all of it, is one `try` with a
-    handler that catches every Exception (`Exception`,
-    `BaseException`, bare) and raises nothing: what the coroutine raises is dealt with inside
-    it, so nothing is left for the task to lose."""
-    statement = _only_statement(func.body)
-    if isinstance(statement, cst.While) and statement.orelse is None \
-            and _cannot_fail_test(statement.test):
-        # `while True:` around that one try: each round's errors are dealt with there.
-        statement = _only_statement(statement.body)
-    if not isinstance(statement, cst.Try):
-        return False
+    """Whether every statement of the def's body cannot fail (see `_cannot_fail`) or is a
+    `try` with a handler that catches every Exception (`Exception`, `BaseException`, bare)
+    and raises nothing, or is a `while True:` whose body is made the same way; with at least
+    one such `try`. What the coroutine raises is then dealt with inside it, so nothing is left
+    for the task to lose."""
     scope = ctx.names.scope_of.get(func, ctx.names.module_scope)    # where handlers run
-    return any(_catches_every_error(ctx, scope, handler) and not raises(handler.body)
-               for handler in statement.handlers)
+    return _handles_own(ctx, scope, func.body, loop_allowed=True)
 
 
-def _only_statement(body: cst.BaseSuite) -> Optional[cst.BaseStatement]:
-    """The one statement of a block after those that cannot fail (see `_cannot_fail`)."""
+def _handles_own(ctx: "Context", scope: Scope, body: cst.BaseSuite, loop_allowed: bool
+                 ) -> bool:
     if not isinstance(body, cst.IndentedBlock):
-        return None
-    statements = list(body.body)
-    while statements and _cannot_fail(statements[0]):
-        statements = statements[1:]
-    return statements[0] if len(statements) == 1 else None
+        return False
+    guarded = False
+    for statement in body.body:
+        if isinstance(statement, cst.Try):
+            if not any(_catches_every_error(ctx, scope, handler) and not raises(handler.body)
+                       for handler in statement.handlers):
+                return False
+            guarded = True
+        elif loop_allowed and isinstance(statement, cst.While) and statement.orelse is None \
+                and _cannot_fail_test(statement.test):
+            # `while True:` around such tries: each round's errors are dealt with there.
+            if not _handles_own(ctx, scope, statement.body, loop_allowed=False):
+                return False
+            guarded = True
+        elif not _cannot_fail(ctx, scope, statement):
+            return False
+    return guarded
 
 
 def _cannot_fail_test(test: cst.BaseExpression) -> bool:
@@ -285,9 +289,10 @@ def _cannot_fail_test(test: cst.BaseExpression) -> bool:
 _CONSTANTS = (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float, cst.Name)
 
 
-def _cannot_fail(statement: cst.BaseStatement) -> bool:
+def _cannot_fail(ctx: "Context", scope: Scope, statement: cst.BaseStatement) -> bool:
     """A docstring, `pass`, `x = 0.0`, an `assert` (a type-narrowing idiom, taken as true),
-    or a guard `if self.interval is None: return`, in front of the try."""
+    a guard `if self.interval is None: return`, a log call, or `await asyncio.sleep(...)`
+    (which raises only the task's own cancellation)."""
     if isinstance(statement, cst.If):
         return _is_guard_clause(statement)
     if not isinstance(statement, cst.SimpleStatementLine):
@@ -295,7 +300,9 @@ def _cannot_fail(statement: cst.BaseStatement) -> bool:
     for small in statement.body:
         if isinstance(small, (cst.Pass, cst.Assert)):
             continue
-        if isinstance(small, cst.Expr) and isinstance(small.value, _CONSTANTS):
+        if isinstance(small, cst.Expr) and (isinstance(small.value, _CONSTANTS)
+                                            or _is_log_call(small.value)
+                                            or _is_quiet_await(ctx, scope, small.value)):
             continue
         if isinstance(small, (cst.Assign, cst.AnnAssign)) and isinstance(small.value, _CONSTANTS) \
                 and all(isinstance(target.target, cst.Name)
@@ -303,6 +310,17 @@ def _cannot_fail(statement: cst.BaseStatement) -> bool:
             continue
         return False
     return True
+
+
+def _is_log_call(expr: cst.BaseExpression) -> bool:
+    """`LOGGER.debug(...)`, `self.log.warning(...)`: a log call (taken not to fail)."""
+    return isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) \
+        and expr.func.attr.value in _LOG_METHODS
+
+
+def _is_quiet_await(ctx: "Context", scope: Scope, expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Await) and isinstance(expr.expression, cst.Call) \
+        and ctx.names.qualname(expr.expression.func, scope) in QUIET_AWAITS
 
 
 def _catches_every_error(ctx: "Context", scope: Scope, handler: cst.ExceptHandler) -> bool:

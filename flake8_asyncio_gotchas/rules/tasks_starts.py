@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..calls.tasks import FUNCTION_ARGUMENT
+from ..calls.tasks import FUNCTION_ARGUMENT, TASK_FACTORY_SUFFIXES
 from ..names import Scope, format_call
 from ..walk import children, descendants
 from .tasks_analysis import last_name, task_factory
@@ -151,26 +151,33 @@ def _started_call(ctx: "Context", value: cst.BaseExpression, scope: Scope
     return None
 
 
+def _is_runner(name: Optional[str], runners: Set[str]) -> bool:
+    """A call that runs its coroutine argument as a task: asyncio's, a same-module wrapper,
+    or another module's factory named like one (`create_referenced_task`)."""
+    return name is not None and (name in runners or name.endswith(TASK_FACTORY_SUFFIXES))
+
+
 def task_entry_names(ctx: "Context") -> Set[str]:
     """Names of functions this module calls only to start a task with
-    (`create_task(self._run())`, `asyncio.run(main())`, through a local first, or through a
-    same-module wrapper such as `safe_ensure_future(coro)`), never to await or pass on.
+    (`create_task(self._run())`, `asyncio.run(main())`, through a local first, through a
+    same-module wrapper such as `safe_ensure_future(coro)`, or another module's factory named
+    like one, `create_referenced_task(coro)`), never to await or pass on.
 
     By name, not by resolution: a name also called anywhere else is left out. Computed once
     per file, on first use.
     """
     if "task_entry_names" not in ctx.shared:
-        runners = _TASK_RUNNERS | _wrapper_names(ctx)
+        runners = set(_TASK_RUNNERS) | _wrapper_names(ctx)
         calls = list(_calls_with_scopes(ctx))
         started: Set[cst.Call] = set()
         for call, scope in calls:
             if not call.args:
                 continue
             coroutine = None
-            if last_name(call.func) in runners:
+            if _is_runner(last_name(call.func), runners):
                 coroutine = _started_call(ctx, call.args[0].value, scope)
             if coroutine is None and len(call.args) > 1 \
-                    and last_name(call.args[0].value) in runners:
+                    and _is_runner(last_name(call.args[0].value), runners):
                 # `contextvars.Context().run(loop.create_task, self.run_asgi(app))`
                 coroutine = _started_call(ctx, call.args[1].value, scope)
             if coroutine is not None:
