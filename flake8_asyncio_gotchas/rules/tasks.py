@@ -82,15 +82,17 @@ class DanglingTask(Rule):
                 self.report(value, factory=factory)
 
     def _finishes_safely(self, factory: str, call: cst.Call) -> bool:
-        """What the task runs is a same-module def that cannot be caught mid-flight or
-        lose an exception: a coroutine with no suspension point (it finishes in its first
-        step), or a function given to `run_in_executor` that catches its own errors."""
+        """What the task runs is a same-module def that has no exception to lose and cannot
+        be collected mid-flight in practice: a coroutine with no suspension point (it finishes
+        in its first step) or one that handles every exception itself (as AIO401 judges it),
+        or a function given to `run_in_executor` that catches its own errors."""
         given = coroutine_argument(factory, call)
         if isinstance(given, cst.Call):
             func = self.ctx.names.definition(given.func, self.ctx.scope)
             return isinstance(func, cst.FunctionDef) and func.asynchronous is not None \
                 and self.ctx.index.is_coroutine_call(given, self.ctx.scope) \
-                and not has_suspension_point([func.body])
+                and (not has_suspension_point([func.body])
+                     or handles_own_exceptions(self.ctx, func))
         if given is None or factory.rsplit(".", 1)[-1] != "run_in_executor":
             return False
         func = self.ctx.names.definition(given, self.ctx.scope)
