@@ -39,8 +39,10 @@ class DanglingTask(Rule):
     message = ("AIO400 the task made by `{factory}()` is thrown away: it may be garbage-collected "
                "before it finishes and its exception is never seen; " + _TASK_FIX)
     summary = ("The result of `asyncio.create_task`, `asyncio.ensure_future`, "
-               "`loop.create_task` or `loop.run_in_executor` thrown away (an expression "
-               "statement, or assigned to `_`).")
+               "`loop.create_task`, `loop.run_in_executor`, `asyncio.run_coroutine_threadsafe` "
+               "or a same-module wrapper around one of them (`def safe_ensure_future(coro): "
+               "return asyncio.ensure_future(coro)`, `self.create_task(coro)`) thrown away (an "
+               "expression statement, or assigned to `_`).")
     why = ("The event loop keeps only a weak reference to a task. A task whose result is "
            "thrown away can be garbage-collected before it finishes, and if it fails nobody "
            "ever sees the exception: at best asyncio logs `Task exception was never "
@@ -61,7 +63,18 @@ class DanglingTask(Rule):
     limits = ("A loop is recognised from a visible origin (`asyncio.get_running_loop()`, an "
               "annotation) or from its name (`loop`, `_loop`, `event_loop`). "
               "`TaskGroup.create_task`, anyio/trio task groups and nurseries are never reported: "
-              "the group waits for its tasks and raises their errors.")
+              "the group waits for its tasks and raises their errors. A wrapper is a sync "
+              "same-module def that starts a task from one of its parameters and returns it "
+              "(directly, or through a local read nowhere else); a wrapper that also keeps the "
+              "task (`_background.add(task)`) or watches it (`add_done_callback`) is trusted "
+              "and its callers are not reported. Wrappers in other modules are not followed. "
+              "`run_coroutine_threadsafe`'s `concurrent.futures.Future` is the only handle on "
+              "the coroutine's outcome: thrown away, its exception is lost without a log. Not "
+              "reported: a task whose coroutine is a same-module `async def` with no "
+              "suspension point (it runs to its end in its first step) or one that handles "
+              "every exception itself (judged as AIO401 does; a task suspended on a future is "
+              "kept alive by it), and `run_in_executor` of a same-module function that "
+              "catches every exception itself (the executor holds its work until done).")
     references = (
         "https://docs.python.org/3/library/asyncio-task.html#asyncio.create_task",
         "https://docs.python.org/3/library/asyncio-dev.html#detect-never-retrieved-exceptions",
@@ -129,11 +142,16 @@ class UnobservedTask(Rule):
               "subclasses and other classes, and when `getattr(obj, \"name\")` names it. "
               "Code in other modules is not seen: a public attribute or global read only by "
               "another module is reported. Tasks stored into containers, tuples, or by "
-              "`a = b = ...` are not followed. A task whose coroutine is a same-module "
-              "`async def` whose whole body is one `try` with an `except Exception` (or "
-              "`BaseException`, or bare) that does not re-raise is not reported: it deals "
-              "with its own errors (a docstring, `pass`, constant assignments, `assert`s and "
-              "a guard `if self.x is None: return` may stand before the `try`).")
+              "`a = b = ...` are not followed. Tasks made by a same-module wrapper (see "
+              "AIO400) are followed. A task whose coroutine is a same-module `async def` that "
+              "deals with its own errors is not reported: every statement of its body is a "
+              "`try` with an `except Exception` (or `BaseException`, or bare) that does not "
+              "re-raise (other handlers may, e.g. `except CancelledError: raise`; a `finally` "
+              "may follow), or a `while True:` (or `while self.running:`) loop whose body is "
+              "made the same way, or a statement that cannot fail: a docstring, `pass`, "
+              "constant assignments, `assert`s, a guard `if self.x is None: return`, a log "
+              "call, `await asyncio.sleep(...)`. Any other statement outside the tries may "
+              "raise, and the task is reported.")
     references = (
         "https://docs.python.org/3/library/asyncio-task.html#asyncio.Task",
         "https://docs.python.org/3/library/asyncio-dev.html#detect-never-retrieved-exceptions",
@@ -246,7 +264,14 @@ class GatherExceptionsDiscarded(Rule):
               "`close`, `aclose`, `stop`, `shutdown`, `cleanup`, `teardown`, `terminate`, "
               "`disconnect` or `__aexit__`, or waiting for tasks this function cancelled "
               "before (`for t in tasks: t.cancel()`, then `gather(*tasks, "
-              "return_exceptions=True)`).")
+              "return_exceptions=True)`). Also left alone: a gather whose every argument is "
+              "an existing task handle being waited for (a name known to hold a task, "
+              "`*startup_tasks` with `startup_tasks: list[asyncio.Task]` or built from "
+              "`create_task` calls, an attribute), whose exceptions belong to whoever made "
+              "and observes the tasks; and a gather whose every argument is a call of a "
+              "same-module coroutine that handles every exception itself (as AIO401 judges "
+              "it), also `*(self.safe(x) for x in xs)`. A gather over fresh calls of other "
+              "coroutines stays reported.")
     references = ("https://docs.python.org/3/library/asyncio-task.html#asyncio.gather",)
 
     def __init__(self, ctx: "Context") -> None:
@@ -353,16 +378,34 @@ class CancellationSwallowed(Rule):
               "conditional `raise`). Not reported either: a handler that hands the exception "
               "on (`except CancelledError as e:` storing, returning or passing `e` to a call "
               "other than a logger, as when errors are collected and raised later); a body "
-              "whose awaits are all on task or future handles (`await t`, `await self._task`, "
-              "`await asyncio.gather(*tasks)`, optionally inside `async with "
-              "asyncio.timeout(...)`), where the CancelledError caught is usually the awaited "
-              "task's, which covers the idiom `t.cancel()` then `try: await t except "
-              "CancelledError: pass`; anything awaited after this function called `.cancel()` "
-              "on it; a `try` outside any loop in an async def "
-              "that the module only ever starts as a task (`create_task(self._run())`, "
-              "`asyncio.run(main())`) and never awaits or passes on: the task then runs its "
-              "cleanup to the end, as cancelling it asked (found by the function's name; "
-              "calls through an imported module do not count as uses). "
+              "whose awaits are all on task or future handles, where the CancelledError "
+              "caught is usually the awaited task's, which covers the idiom `t.cancel()` then "
+              "`try: await t except CancelledError: pass`. A name is a handle only when it is "
+              "known to hold a task or future: made by `create_task`, `ensure_future`, "
+              "`gather`, `shield`, `loop.create_future`, `run_in_executor`, a project factory "
+              "named `*_task`/`*_future`, annotated `Task`/`Future` (also `Optional[...]`, "
+              "`... | None`), or a loop variable over a collection of them; an attribute "
+              "(`await self._task`) is taken for one unless it is seen holding a coroutine. An "
+              "awaited parameter or a local holding a coroutine (`coro = self.poll()`, then "
+              "`await asyncio.wait_for(coro, t)`) is where this task's cancellation lands, "
+              "and is reported. Waiters count through their awaitables (`gather(*tasks)`, "
+              "`wait_for(self._task, 5)`, `wait({t})`, optionally inside `async with "
+              "asyncio.timeout(...)`). Also not reported: anything awaited after this "
+              "function called `.cancel()` on it; a CancelledError the function injects "
+              "itself (a `raise` of it in the try's body or in a fake defined in the "
+              "function, or a mock told to raise it: `side_effect=`, `exception=`, "
+              "`mock.side_effect = [msg, CancelledError()]`, also through a local), as tests "
+              "do to stop an endless loop; a `try` in an async def that the module only ever "
+              "starts as a task (`create_task(self._run())`, `asyncio.run(main())`, through a "
+              "local first, through a same-module wrapper such as `safe_ensure_future(coro)` "
+              "or another module's factory named `*_task`/`*_future`) and never awaits or "
+              "passes on, when the try is outside any loop, or in one loop that every "
+              "swallowing handler ends (`break`, `return`; `return` also from nested loops): "
+              "the task then runs its cleanup to the end, as cancelling it asked (found by "
+              "the function's name; calls through an imported module do not count as uses). "
+              "A handler that catches the cancellation and goes on looping stays reported. "
+              "A bare `raise` inside a nested handler (`except (KeyboardInterrupt, "
+              "SystemExit): raise`) re-raises that handler's exception, not this one's. "
               "`BaseException` and bare `except:` count only in modules that import "
               "`asyncio` and neither `trio` nor `anyio`. `concurrent.futures.CancelledError` "
               "is a different exception and is not matched.")
