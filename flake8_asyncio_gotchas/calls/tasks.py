@@ -43,6 +43,13 @@ TASK_FACTORIES: FrozenSet[str] = frozenset({
     "asyncio.tasks.run_coroutine_threadsafe",
 })
 
+# Factories judged only inside `async def`: from a worker thread, dropping the future of
+# `run_coroutine_threadsafe` is the fire-and-forget idiom (like `call_soon_threadsafe`); on
+# the loop's own thread it is a dangling task in disguise.
+ASYNC_ONLY_FACTORIES: FrozenSet[str] = frozenset({
+    "asyncio.run_coroutine_threadsafe", "asyncio.tasks.run_coroutine_threadsafe",
+})
+
 # Where a coroutine function is given to a factory: the first positional argument, except
 # for `run_in_executor(executor, func, ...)`.
 FUNCTION_ARGUMENT: Dict[str, int] = {"run_in_executor": 1}

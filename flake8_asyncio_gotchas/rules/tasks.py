@@ -40,7 +40,7 @@ class DanglingTask(Rule):
                "before it finishes and its exception is never seen; " + _TASK_FIX)
     summary = ("The result of `asyncio.create_task`, `asyncio.ensure_future`, "
                "`loop.create_task`, `loop.run_in_executor`, `asyncio.run_coroutine_threadsafe` "
-               "or a same-module wrapper around one of them (`def safe_ensure_future(coro): "
+               "(in async def) or a same-module wrapper around one of them (`def safe_ensure_future(coro): "
                "return asyncio.ensure_future(coro)`, `self.create_task(coro)`) thrown away (an "
                "expression statement, or assigned to `_`).")
     why = ("The event loop keeps only a weak reference to a task. A task whose result is "
@@ -69,7 +69,10 @@ class DanglingTask(Rule):
               "task (`_background.add(task)`) or watches it (`add_done_callback`) is trusted "
               "and its callers are not reported. Wrappers in other modules are not followed. "
               "`run_coroutine_threadsafe`'s `concurrent.futures.Future` is the only handle on "
-              "the coroutine's outcome: thrown away, its exception is lost without a log. Not "
+              "the coroutine's outcome: thrown away, its exception is lost without a log; it "
+              "is judged only inside `async def` (on the loop's own thread, where it is a "
+              "dangling task in disguise): from a worker thread, dropping the future is the "
+              "fire-and-forget idiom, like `call_soon_threadsafe`. Not "
               "reported: a task whose coroutine is a same-module `async def` with no "
               "suspension point (it runs to its end in its first step) or one that handles "
               "every exception itself (judged as AIO401 does; a task suspended on a future is "

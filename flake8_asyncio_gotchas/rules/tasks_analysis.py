@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Set,
 
 import libcst as cst
 
-from ..calls.tasks import (EVERY_ERROR, FACTORY_NAMES, LOOP_FACTORY_METHODS, LOOP_NAMES,
-                           NON_OBSERVING_METHODS, QUIET_AWAITS, TASK_FACTORIES, WAITERS)
+from ..calls.tasks import (ASYNC_ONLY_FACTORIES, EVERY_ERROR, FACTORY_NAMES,
+                           LOOP_FACTORY_METHODS, LOOP_NAMES, NON_OBSERVING_METHODS,
+                           QUIET_AWAITS, TASK_FACTORIES, WAITERS)
 from ..names import Scope, format_call
 from ..walk import children, descendants
 
@@ -27,6 +28,8 @@ def task_factory(ctx: "Context", call: cst.Call, scope: Optional[Scope] = None
     scope = scope or ctx.scope
     called = ctx.names.qualname(call.func, scope)
     if called in TASK_FACTORIES:
+        if called in ASYNC_ONLY_FACTORIES and not scope.is_async:
+            return None
         return format_call(call.func)
     func = call.func
     if called is None and isinstance(func, cst.Attribute) \
