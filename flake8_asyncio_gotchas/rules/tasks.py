@@ -40,9 +40,10 @@ class DanglingTask(Rule):
                "before it finishes and its exception is never seen; " + _TASK_FIX)
     summary = ("The result of `asyncio.create_task`, `asyncio.ensure_future`, "
                "`loop.create_task`, `loop.run_in_executor`, `asyncio.run_coroutine_threadsafe` "
-               "(in async def) or a same-module wrapper around one of them (`def safe_ensure_future(coro): "
-               "return asyncio.ensure_future(coro)`, `self.create_task(coro)`) thrown away (an "
-               "expression statement, or assigned to `_`).")
+               "(in async def) or a same-module wrapper around one of them "
+               "(`def safe_ensure_future(coro): return asyncio.ensure_future(coro)`, "
+               "`self.create_task(coro)`) thrown away (an expression statement, or assigned "
+               "to `_`).")
     why = ("The event loop keeps only a weak reference to a task. A task whose result is "
            "thrown away can be garbage-collected before it finishes, and if it fails nobody "
            "ever sees the exception: at best asyncio logs `Task exception was never "
