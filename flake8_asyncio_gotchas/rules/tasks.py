@@ -153,9 +153,9 @@ class UnobservedTask(Rule):
               "re-raise (other handlers may, e.g. `except CancelledError: raise`; a `finally` "
               "may follow), or a `while True:` (or `while self.running:`) loop whose body is "
               "made the same way, or a statement that cannot fail: a docstring, `pass`, "
-              "constant assignments, `assert`s, a guard `if self.x is None: return`, a log "
-              "call, `await asyncio.sleep(...)`. Any other statement outside the tries may "
-              "raise, and the task is reported.")
+              "constant assignments (also `self.x = None`), `assert`s, a guard "
+              "`if self.x is None: return`, a log call, `await asyncio.sleep(...)`. Any "
+              "other statement outside the tries may raise, and the task is reported.")
     references = (
         "https://docs.python.org/3/library/asyncio-task.html#asyncio.Task",
         "https://docs.python.org/3/library/asyncio-dev.html#detect-never-retrieved-exceptions",

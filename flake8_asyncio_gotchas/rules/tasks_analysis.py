@@ -293,9 +293,9 @@ _CONSTANTS = (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float, 
 
 
 def _cannot_fail(ctx: "Context", scope: Scope, statement: cst.BaseStatement) -> bool:
-    """A docstring, `pass`, `x = 0.0`, an `assert` (a type-narrowing idiom, taken as true),
-    a guard `if self.interval is None: return`, a log call, or `await asyncio.sleep(...)`
-    (which raises only the task's own cancellation)."""
+    """A docstring, `pass`, `x = 0.0` or `self.x = None`, an `assert` (a type-narrowing
+    idiom, taken as true), a guard `if self.interval is None: return`, a log call, or
+    `await asyncio.sleep(...)` (which raises only the task's own cancellation)."""
     if isinstance(statement, cst.If):
         return _is_guard_clause(statement)
     if not isinstance(statement, cst.SimpleStatementLine):
@@ -308,11 +308,17 @@ def _cannot_fail(ctx: "Context", scope: Scope, statement: cst.BaseStatement) -> 
                                             or _is_quiet_await(ctx, scope, small.value)):
             continue
         if isinstance(small, (cst.Assign, cst.AnnAssign)) and isinstance(small.value, _CONSTANTS) \
-                and all(isinstance(target.target, cst.Name)
+                and all(_plain_target(target.target)
                         for target in getattr(small, "targets", ())):
             continue
         return False
     return True
+
+
+def _plain_target(target: cst.BaseExpression) -> bool:
+    """`x` or `self._future`: a store that cannot fail (a property setter is not expected)."""
+    return isinstance(target, cst.Name) or (isinstance(target, cst.Attribute)
+                                            and isinstance(target.value, cst.Name))
 
 
 def _is_log_call(expr: cst.BaseExpression) -> bool:
