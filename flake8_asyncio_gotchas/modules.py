@@ -194,7 +194,8 @@ def summarize(source: str, path: str) -> ModuleSummary:
     for name, nodes in bound.items():
         if len(nodes) == 1 and isinstance(nodes[0], ast.ClassDef):
             summary.classes[name] = _summarize_class(nodes[0], imports)
-        elif len(nodes) == 1 and isinstance(nodes[0], ast.Constant):
+        elif (len(nodes) == 1 and isinstance(nodes[0], ast.Constant)
+              and isinstance(nodes[0].value, str)):       # an import's marker: its qualname
             summary.imports[name] = nodes[0].value
         else:
             summary.functions[name] = _coroutine_defs(nodes, imports)

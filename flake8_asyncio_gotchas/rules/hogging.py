@@ -307,7 +307,7 @@ def _assigned_targets(node: cst.CSTNode) -> List[cst.BaseExpression]:
     if isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.NamedExpr, cst.For, cst.CompFor)):
         return [node.target]
     if isinstance(node, cst.AsName):
-        return [node.name]  # type: ignore[list-item]
+        return [node.name]
     if isinstance(node, cst.Del):
         return [node.target]
     return []
