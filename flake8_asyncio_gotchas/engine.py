@@ -212,29 +212,55 @@ def check_source(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
         return []
 
 
-def _check(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
-           settings: Mapping[str, Any], tree: Optional[ast.Module] = None) -> List[Result]:
+class Analysis:
+    """One file's findings with their libcst nodes, for callers that edit the tree (the
+    `fix` command): `module` is the tree the nodes belong to, `ctx` answers name questions."""
+
+    def __init__(self, module: cst.Module, ctx: Context, findings: List[Finding],
+                 positions: Mapping[cst.CSTNode, Tuple[int, int]]) -> None:
+        self.module = module
+        self.ctx = ctx
+        self.findings = findings
+        self.positions = positions
+
+    def results(self) -> List[Result]:
+        found = set()
+        for finding in self.findings:
+            position = self.positions.get(finding.node)
+            if position is not None:      # a node with no source text of its own: never seen
+                message = (finding.message if finding.render is None
+                           else finding.render(self.positions))
+                found.add((position[0], position[1], finding.code, message))
+        return sorted(found)
+
+
+def analyse(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
+            settings: Mapping[str, Any], tree: Optional[ast.Module] = None
+            ) -> Optional[Analysis]:
+    """Parse and check one file; None when libcst cannot parse it. May raise."""
     source = _without_bom(source)
     module = parse(source)
     if module is None:
         LOG.info("%s skipped: libcst cannot parse it", filename)
-        return []
+        return None
     ctx = Context(module, collect_scopes(module), filename, settings)
     rules = [rule_class(ctx) for rule_class in rule_classes]
     _walk(ctx, rules)
     findings: List[Finding] = [finding for rule in rules for finding in rule.findings]
     # Filters after the walk: each asks its own module, and only when there are findings.
     findings = drop_scaffolding(findings, ctx.names, filename, settings)
-    if not findings:
-        return []
     positions = locate(module, (node for finding in findings
-                                for node in (finding.node,) + finding.related), source, tree)
-    results = set()
-    for finding in findings:
-        position = positions.get(finding.node)
-        if position is not None:      # a node with no source text of its own: never seen
-            message = finding.message if finding.render is None else finding.render(positions)
-            results.add((position[0], position[1], finding.code, message))
-    if settings.get("disable_noqa"):      # flake8's --disable-noqa: no comment silences
-        return sorted(results)
-    return drop_peer_suppressed(sorted(results), source)
+                                for node in (finding.node,) + finding.related), source,
+                       tree) if findings else {}
+    return Analysis(module, ctx, findings, positions)
+
+
+def _check(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
+           settings: Mapping[str, Any], tree: Optional[ast.Module] = None) -> List[Result]:
+    analysis = analyse(source, filename, rule_classes, settings, tree)
+    if analysis is None:
+        return []
+    results = analysis.results()
+    if not results or settings.get("disable_noqa"):   # flake8's --disable-noqa
+        return results
+    return drop_peer_suppressed(results, _without_bom(source))

@@ -49,6 +49,11 @@ class Rule:
     # Option values (flag -> raw value) the example needs to be reported, e.g. AIO207's.
     example_options: ClassVar[Dict[str, str]] = {}
     references: ClassVar[Tuple[str, ...]] = ()
+    # What `flake8-asyncio-gotchas fix` does with a finding: "safe" (applied by default),
+    # "unsafe" (only with --unsafe-fixes: it may change behaviour) or "none" (no mechanical
+    # edit is right). `fix_summary` says what the edit is, or why there is none.
+    fix_safety: ClassVar[str] = "none"
+    fix_summary: ClassVar[str] = ""
 
     def __init__(self, ctx: "Context") -> None:
         self.ctx = ctx

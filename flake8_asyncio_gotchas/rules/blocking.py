@@ -26,6 +26,15 @@ _LIMITS = ("Calls are recognised by their qualified name, through the module's i
 
 _EVENT_LOOP = "https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code"
 
+_TO_THREAD_FIX = ("`f(*args, **kwargs)` becomes `await "
+                  "asyncio.to_thread(f, *args, **kwargs)`; the callee and the arguments are still "
+                  "evaluated in the coroutine (Python 3.9+). What can go wrong: the call now runs "
+                  "in another thread, so an object bound to one thread (a sqlite3 connection, a "
+                  "GUI toolkit, thread-local state) breaks; a cancelled `await` leaves the thread "
+                  "running to its end; the default executor's few threads can fill up. A call "
+                  "that is a `with` statement's context manager (`with open(p) as f:`) is left: "
+                  "the reads and writes in its body would still block.")
+
 
 class BlockingCallRule(Rule):
     """A call from the catalogue whose code is this rule's, made directly in an async def."""
@@ -79,6 +88,11 @@ class BlockingSleep(BlockingCallRule):
                "        await asyncio.sleep(1)\n")
     limits = _LIMITS
     references = ("https://docs.python.org/3/library/asyncio-task.html#sleeping", _EVENT_LOOP)
+    fix_safety = "safe"
+    fix_summary = ("`time.sleep(x)` becomes `await asyncio.sleep(x)`, the arguments as written, "
+                   "with `asyncio` imported in the file's style. The coroutine waits as long, and "
+                   "the loop runs other tasks meanwhile. Calls where `await` cannot go (a sync "
+                   "def, a lambda, a generator expression) are left.")
 
 
 class BlockingNetworkCall(BlockingCallRule):
@@ -104,6 +118,8 @@ class BlockingNetworkCall(BlockingCallRule):
               "the same name). Constructors of `smtplib.SMTP` and `ftplib.FTP` are reported only "
               "when given an address (they connect at once).")
     references = (_EVENT_LOOP, "https://docs.python.org/3/library/asyncio-stream.html")
+    fix_safety = "unsafe"
+    fix_summary = _TO_THREAD_FIX
 
 
 class BlockingProcessCall(BlockingCallRule):
@@ -129,6 +145,8 @@ class BlockingProcessCall(BlockingCallRule):
               "`os.P_NOWAIT`) is not reported: it does not wait. `Popen.wait()` and "
               "`os.waitpid(..., os.WNOHANG)` with a zero timeout or `WNOHANG` return at once.")
     references = ("https://docs.python.org/3/library/asyncio-subprocess.html", _EVENT_LOOP)
+    fix_safety = "unsafe"
+    fix_summary = _TO_THREAD_FIX
 
 
 class BlockingFileIO(BlockingCallRule):
@@ -155,6 +173,8 @@ class BlockingFileIO(BlockingCallRule):
               "object are not reported (the `open` is).")
     references = (_EVENT_LOOP,
                   "https://docs.python.org/3/library/asyncio-task.html#running-in-threads")
+    fix_safety = "unsafe"
+    fix_summary = _TO_THREAD_FIX
 
 
 class BlockingThreadSync(BlockingCallRule):
@@ -195,6 +215,10 @@ class BlockingThreadSync(BlockingCallRule):
     references = (_EVENT_LOOP, "https://docs.python.org/3/library/asyncio-sync.html",
                   "https://docs.python.org/3/library/asyncio-queue.html",
                   "https://docs.python.org/3/library/asyncio-future.html#asyncio.wrap_future")
+    fix_safety = "none"
+    fix_summary = ("A lock, event or queue shared with threads needs a decision (an asyncio "
+                   "primitive, or the whole exchange in a thread); waiting for it in another "
+                   "thread can deadlock.")
 
 
 class EventLoopInCoroutine(BlockingCallRule):
@@ -214,6 +238,9 @@ class EventLoopInCoroutine(BlockingCallRule):
                "    await refresh_cache()\n")
     limits = _LIMITS
     references = ("https://docs.python.org/3/library/asyncio-runner.html#asyncio.run",)
+    fix_safety = "none"
+    fix_summary = ("The coroutine should `await` what it runs, but where the loop is started "
+                   "belongs to the code around it (often a sync helper called from async code).")
 
 
 class BlockingCallViaHelper(Rule):
@@ -247,6 +274,11 @@ class BlockingCallViaHelper(Rule):
               "to `run_in_executor()` or `to_thread()` is not a call and is not reported.")
     options = (NONBLOCKING_CALLS,)
     references = (_EVENT_LOOP,)
+    fix_safety = "unsafe"
+    fix_summary = ("The call of the sync helper moves into `await asyncio.to_thread(helper, "
+                   "*args, **kwargs)`. What can go wrong: the whole helper now runs in a thread, "
+                   "so everything it touches must be thread-safe and it must not use the event "
+                   "loop; the caveats of AIO201's fix apply to all of it.")
 
     def __init__(self, ctx: "Context") -> None:
         super().__init__(ctx)
@@ -300,6 +332,9 @@ class ConfiguredBlockingCall(BlockingCallRule):
     options = (BLOCKING_CALLS, NONBLOCKING_CALLS)
     example_options = {"--asyncio-blocking-calls": "psycopg2.connect=asyncpg.connect"}
     references = ("https://flake8.pycqa.org/en/latest/user/configuration.html",)
+    fix_safety = "none"
+    fix_summary = ("The configured replacement (`name=replacement`) is advice in words, not an "
+                   "edit.")
 
 
 RULES: List[Type[Rule]] = [BlockingSleep, BlockingNetworkCall, BlockingProcessCall,

@@ -84,6 +84,13 @@ class CoroutineNeverAwaited(_CoroutineRule):
         "https://docs.python.org/3/library/asyncio-dev.html#detect-never-awaited-coroutines",
         _TASK_DOCS,
     )
+    fix_safety = "safe"
+    fix_summary = ("An expression statement in an `async def` gets `await`: the coroutine now "
+                   "runs where the caller wrote the call. At module level the call is wrapped in "
+                   "`asyncio.run()`, an unsafe fix (with `--unsafe-fixes`): it raises where an "
+                   "event loop already runs (a notebook, a module imported from async code) and "
+                   "blocks until the coroutine is done. Assignments, and calls in a sync def, a "
+                   "lambda or a generator expression, are left as they are.")
 
     def visit_Expr(self, node: cst.Expr) -> None:
         value = node.value
@@ -145,6 +152,9 @@ class CoroutineUsedAsValue(_CoroutineRule):
               "in logging calls. The coroutine protocol's own attributes (`send`, `throw`, "
               "`close`, `cr_*`, `__await__`) are not reported.")
     references = (_TASK_DOCS, "https://docs.python.org/3/reference/expressions.html#await")
+    fix_safety = "none"
+    fix_summary = ("What the code meant to do with the coroutine (use its result, start a task, "
+                   "keep the coroutine) cannot be told from the code.")
 
     def __init__(self, ctx: "Context") -> None:
         super().__init__(ctx)
@@ -310,6 +320,15 @@ class AsyncFunctionAsCallback(_CoroutineRule):
         "https://docs.python.org/3/library/asyncio-task.html#asyncio.run_coroutine_threadsafe",
         "https://docs.python.org/3/library/asyncio-task.html#creating-tasks",
     )
+    fix_safety = "unsafe"
+    fix_summary = ("A callback given to a loop method (`call_soon`, `call_later`, `call_at`, "
+                   "`add_signal_handler`, `add_reader`, `add_writer`) or to `add_done_callback` "
+                   "is wrapped in `_aio_schedule(...)`, a helper added to the module that starts "
+                   "the coroutine as a task and keeps the task until it is done. What can go "
+                   "wrong: the coroutine now runs, concurrently with the code that scheduled it, "
+                   "which may not expect it; its exceptions are only logged. Callbacks given to "
+                   "threads, executors, `signal.signal`, `atexit` or `weakref.finalize` are left: "
+                   "they run where no event loop runs.")
 
     def visit_Call(self, node: cst.Call) -> None:
         api = self._api(node)
@@ -377,6 +396,11 @@ class WaitOnBareCoroutines(_CoroutineRule):
               "of which is one of those; a list filled with `append()` is not followed.")
     references = ("https://docs.python.org/3/library/asyncio-task.html#asyncio.wait",
                   "https://docs.python.org/3/whatsnew/3.11.html#removed")
+    fix_safety = "safe"
+    fix_summary = ("Each coroutine call of the literal or comprehension given to `asyncio.wait()` "
+                   "is wrapped in `asyncio.create_task()`; any other argument (a name, `map()`) "
+                   "becomes `[asyncio.ensure_future(aw) for aw in ...]`, which passes tasks it "
+                   "already holds through. Python before 3.11 did the same wrapping silently.")
 
     def visit_Call(self, node: cst.Call) -> None:
         if not isinstance(node.func, (cst.Name, cst.Attribute)) or self.ctx.qualname(

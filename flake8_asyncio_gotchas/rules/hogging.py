@@ -119,6 +119,9 @@ class CpuBoundLoop(Rule):
         "https://docs.python.org/3/library/asyncio-dev.html#debug-mode",
         "https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread",
     )
+    fix_safety = "none"
+    fix_summary = ("A long computation is split, given suspension points, or moved to a process "
+                   "pool; which one is a design choice.")
 
     def __init__(self, ctx: "Context") -> None:
         super().__init__(ctx)
@@ -223,6 +226,9 @@ class BusyWait(Rule):
         "https://docs.python.org/3/library/asyncio-sync.html#asyncio.Event",
         "https://docs.python.org/3/library/asyncio-dev.html#concurrency-and-multithreading",
     )
+    fix_safety = "none"
+    fix_summary = ("The loop needs an `asyncio.Event` (or a condition) that the other side sets, "
+                   "which no mechanical edit can find.")
 
     def visit_While(self, node: cst.While) -> None:
         if not self.ctx.in_async_def:

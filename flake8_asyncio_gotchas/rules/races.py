@@ -125,6 +125,9 @@ class LostUpdateAcrossAwait(PathFollower, Rule):
         "https://docs.python.org/3/library/asyncio-sync.html#asyncio.Lock",
         "https://docs.python.org/3/library/asyncio-task.html#coroutines",
     )
+    fix_safety = "none"
+    fix_summary = ("The update needs a lock, a re-read after the `await`, or a single owner of "
+                   "the state; which one depends on the program.")
 
     def __init__(self, ctx: "Context") -> None:
         super().__init__(ctx)

@@ -65,6 +65,13 @@ class DanglingTask(Rule):
         "https://docs.python.org/3/library/asyncio-task.html#asyncio.create_task",
         "https://docs.python.org/3/library/asyncio-dev.html#detect-never-retrieved-exceptions",
     )
+    fix_safety = "unsafe"
+    fix_summary = ("The call is wrapped in `_aio_keep_task(...)`, a helper added to the module "
+                   "that puts the task in a module-level set, removes it with "
+                   "`add_done_callback(set.discard)` once it is done, and has the event loop "
+                   "log its exception at once (as AIO401's fix does). What can go wrong: a task "
+                   "that never ends is kept forever; a failure the code meant to ignore is now "
+                   "logged.")
 
     def visit_Expr(self, node: cst.Expr) -> None:
         self._check(node.value)
@@ -119,6 +126,12 @@ class UnobservedTask(Rule):
         "https://docs.python.org/3/library/asyncio-task.html#asyncio.Task",
         "https://docs.python.org/3/library/asyncio-dev.html#detect-never-retrieved-exceptions",
     )
+    fix_safety = "unsafe"
+    fix_summary = ("The task is wrapped in `_aio_observe(...)`, a helper added to the module that "
+                   "gives it a done callback retrieving its result, so that a failure is logged "
+                   "by the event loop at once, with its traceback. What can go wrong: the error "
+                   "is logged, not handled; code that expected the task to fail silently now "
+                   "logs.")
 
     def __init__(self, ctx: "Context") -> None:
         super().__init__(ctx)
@@ -229,6 +242,9 @@ class GatherExceptionsDiscarded(Rule):
               "before (`for t in tasks: t.cancel()`, then `gather(*tasks, "
               "return_exceptions=True)`).")
     references = ("https://docs.python.org/3/library/asyncio-task.html#asyncio.gather",)
+    fix_safety = "none"
+    fix_summary = ("What to do with the returned exceptions (log them, raise the first, retry) is "
+                   "the caller's decision.")
 
     def __init__(self, ctx: "Context") -> None:
         super().__init__(ctx)
@@ -330,6 +346,17 @@ class CancellationSwallowed(Rule):
         "https://docs.python.org/3/library/asyncio-task.html#task-cancellation",
         "https://docs.python.org/3/library/asyncio-exceptions.html#asyncio.CancelledError",
     )
+    fix_safety = "unsafe"
+    fix_summary = ("A handler of `CancelledError` alone re-raises at its end (a trailing `pass`, "
+                   "`continue` or `break` becomes `raise`); a handler that catches more (bare "
+                   "`except:`, `BaseException`, a tuple) ends with `if isinstance(error, "
+                   "asyncio.CancelledError): raise` (named `except ... as error` if it was not; "
+                   "before a trailing `return`, `pass`, `continue` or `break`), so that the "
+                   "other exceptions stay caught. What can go wrong: the code after "
+                   "the `try`, which ran after a cancellation before, no longer does (cleanup "
+                   "belongs in `finally`); a caller that relied on the coroutine returning "
+                   "normally when cancelled now gets `CancelledError`. A `CancelledError` handler "
+                   "ending in `return` and `contextlib.suppress(CancelledError)` are left.")
 
     def __init__(self, ctx: "Context") -> None:
         super().__init__(ctx)
