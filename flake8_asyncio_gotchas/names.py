@@ -25,7 +25,7 @@ precision first.
 """
 from __future__ import annotations
 
-from typing import Dict, Iterable, List, Optional, Set, Tuple, Union
+from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 
@@ -51,17 +51,19 @@ _CLASSMETHOD = "classmethod"
 class Binding:
     """One way a name gets a value in a scope."""
 
-    __slots__ = ("kind", "node", "qualname", "scope", "annotation", "statement",
+    __slots__ = ("kind", "node", "qualname", "scope", "annotation", "iterable", "statement",
                  "conditional")
 
     def __init__(self, kind: str, scope: "Scope", node: Optional[cst.CSTNode] = None,
                  qualname: Optional[str] = None,
-                 annotation: Optional[cst.BaseExpression] = None) -> None:
+                 annotation: Optional[cst.BaseExpression] = None,
+                 iterable: Optional[cst.BaseExpression] = None) -> None:
         self.kind = kind            # import | def | class | param | assign | other
         self.scope = scope          # where `node` (a value expression) is evaluated
         self.node = node            # the FunctionDef/ClassDef, or the assigned value
         self.qualname = qualname    # for imports: the imported dotted name
         self.annotation = annotation
+        self.iterable = iterable    # for `for name in iterable`: what it iterates
         # Module level only: the number of the top-level statement that makes the binding,
         # and whether it may not happen when that statement runs (set by the collector).
         self.statement = 0
@@ -302,7 +304,11 @@ class _Collector:
                 target_scope.bindings[node.target.value][-1].conditional = True
             return scope
         if isinstance(node, (cst.For, cst.CompFor)):
-            self._bind_target(node.target, scope, None)
+            if isinstance(node.target, cst.Name):
+                self.bind(scope, node.target.value, Binding("other", scope, iterable=node.iter))
+                self.not_loads.add(id(node.target))
+            else:
+                self._bind_target(node.target, scope, None)
             return scope
         if isinstance(node, cst.WithItem):
             if node.asname is not None:
@@ -444,6 +450,49 @@ def collect_scopes(module: cst.Module) -> "Resolver":
 
 
 _MAX_DEPTH = 6
+
+# Annotations whose object is their argument's (or None), and collections whose element type
+# an annotation's argument names.
+_OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
+_COLLECTIONS = frozenset({
+    "list", "set", "frozenset", "tuple", "typing.List", "typing.Set", "typing.FrozenSet",
+    "typing.Tuple", "typing.Sequence", "typing.MutableSequence", "typing.Iterable",
+    "typing.Collection", "typing.AbstractSet", "typing.MutableSet",
+    "collections.abc.Sequence", "collections.abc.MutableSequence", "collections.abc.Iterable",
+    "collections.abc.Collection", "collections.abc.Set", "collections.abc.MutableSet",
+})
+
+
+def _is_none(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "None"
+
+
+def _one_type(bindings: List[Binding],
+              of_annotation: Callable[[cst.BaseExpression, Scope], Optional[str]],
+              of_value: Callable[[cst.BaseExpression, Scope], Optional[str]]
+              ) -> Optional[str]:
+    """The one type every binding gives a name (by its annotation, or its assigned value)."""
+    types = set()
+    for binding in bindings:
+        if binding.annotation is not None:
+            kind = of_annotation(binding.annotation, binding.scope)
+        elif binding.kind == "assign" and binding.node is not None:
+            kind = of_value(binding.node, binding.scope)  # type: ignore[arg-type]
+        else:
+            return None
+        if kind is None:
+            return None
+        types.add(kind)
+    return types.pop() if len(types) == 1 else None
+
+
+def _subscript_args(node: cst.Subscript) -> List[cst.BaseExpression]:
+    """The arguments of `X[a, b]`, as expressions (slices are not arguments)."""
+    found: List[cst.BaseExpression] = []
+    for element in node.slice:
+        if isinstance(element.slice, cst.Index):
+            found.append(element.slice.value)
+    return found
 
 
 class Resolver:
@@ -636,19 +685,66 @@ class Resolver:
         return None
 
     def _type_of_bindings(self, bindings: List[Binding], depth: int) -> Optional[str]:
-        types = set()
-        for binding in bindings:
-            if binding.annotation is not None:
-                kind = self.qualname(binding.annotation, binding.scope, depth + 1)
-            elif binding.kind == "assign" and binding.node is not None:
-                kind = self.instance_type(binding.node, binding.scope,  # type: ignore[arg-type]
-                                          depth + 1)
-            else:
+        return _one_type(
+            bindings,
+            lambda annotation, scope: self.annotation_type(annotation, scope, depth + 1),
+            lambda value, scope: self.instance_type(value, scope, depth + 1))
+
+    def annotation_type(self, annotation: cst.BaseExpression, scope: Scope, _depth: int = 0
+                        ) -> Optional[str]:
+        """The type an annotation names: `asyncio.Task[None]` -> "asyncio.Task";
+        `Optional[X]` and `X | None` -> X's type (None is no object to use); else as written."""
+        if _depth > _MAX_DEPTH:
+            return None
+        if isinstance(annotation, cst.BinaryOperation) \
+                and isinstance(annotation.operator, cst.BitOr):
+            sides = [annotation.left, annotation.right]
+            others = [side for side in sides if not _is_none(side)]
+            if len(others) != 1:
                 return None
-            if kind is None:
-                return None
-            types.add(kind)
-        return types.pop() if len(types) == 1 else None
+            return self.annotation_type(others[0], scope, _depth + 1)
+        if isinstance(annotation, cst.Subscript):
+            generic = self.qualname(annotation.value, scope, _depth + 1)
+            if generic in _OPTIONAL:
+                inner = _subscript_args(annotation)
+                return self.annotation_type(inner[0], scope, _depth + 1) \
+                    if len(inner) == 1 else None
+            return generic
+        return self.qualname(annotation, scope, _depth + 1)
+
+    def element_type(self, expr: cst.BaseExpression, scope: Scope) -> Optional[str]:
+        """The type of every element of the collection `expr` holds, when visible:
+        `tasks: list[asyncio.Task]`, `tasks = [asyncio.create_task(c) for c in coros]`."""
+        if not isinstance(expr, cst.Name):
+            return self._literal_element_type(expr, scope)
+        owner = self.binding_scope(expr.value, scope)
+        if owner is None:
+            return None
+        return _one_type(owner.bindings[expr.value], self._element_of_annotation,
+                         self._literal_element_type)
+
+    def _element_of_annotation(self, annotation: cst.BaseExpression, scope: Scope
+                               ) -> Optional[str]:
+        """`list[asyncio.Task]`, `Sequence[Task]`, `tuple[Task, ...]` -> the element type."""
+        if not (isinstance(annotation, cst.Subscript)
+                and self.qualname(annotation.value, scope) in _COLLECTIONS):
+            return None
+        inner = _subscript_args(annotation)
+        if len(inner) == 1 or (len(inner) == 2 and isinstance(inner[1], cst.Ellipsis)):
+            return self.annotation_type(inner[0], scope)
+        return None
+
+    def _literal_element_type(self, expr: cst.BaseExpression, scope: Scope) -> Optional[str]:
+        """`[f(x) for x in xs]`, `(a, b)`, `{a, b}`: the one type of every element."""
+        if isinstance(expr, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
+            inner = self.scope_of.get(expr, scope)
+            return self.instance_type(expr.elt, inner)
+        if isinstance(expr, (cst.List, cst.Set, cst.Tuple)) and expr.elements:
+            types = {self.instance_type(element.value, scope)
+                     if isinstance(element, cst.Element) else None
+                     for element in expr.elements}
+            return types.pop() if len(types) == 1 else None
+        return None
 
     # -- reads ------------------------------------------------------------------------------
 

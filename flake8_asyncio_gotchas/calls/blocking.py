@@ -37,7 +37,9 @@ class Blocking:
     #   "file": only when not given an in-memory file object (io.BytesIO);
     #   "socket": only when the module never makes that socket non-blocking;
     #   "queue": only when the module never checks that queue with `empty()`/`qsize()`
-    #     (code that does gets after checking there is an item: check-then-get).
+    #     (code that does gets after checking there is an item: check-then-get);
+    #   "sleep": not with a literal 0 argument, unless spinning in a loop with no suspension
+    #     point.
     when: str = ""
 
 
@@ -73,7 +75,9 @@ def _methods(types: Iterable[str], methods: Iterable[str], code: str, instead: s
 
 
 # -- AIO200: sleeping -----------------------------------------------------------------------
-_add(["time.sleep"], SLEEP, "use `await asyncio.sleep()`")
+# `time.sleep(0)` only gives up the thread's time slice: reported only where it spins in a
+# loop that never lets the event loop run (the when="sleep" condition).
+_add(["time.sleep"], SLEEP, "use `await asyncio.sleep()`", when="sleep")
 
 # -- AIO201: network ------------------------------------------------------------------------
 HTTP_VERBS = ("request", "get", "post", "put", "patch", "delete", "head", "options")
@@ -165,6 +169,10 @@ for _kind, _instead in (("Lock", ASYNC_LOCK), ("RLock", ASYNC_LOCK),
         _add(["%s.%s.acquire" % (_module, _kind)], THREAD_SYNC, _instead,
              flag=("blocking", 0), timeout=("timeout", 1))
         _add(["%s.%s.__enter__" % (_module, _kind)], THREAD_SYNC, _instead)
+# Mutexes whose `with lock:` in a sync helper is a short critical section when every hold of
+# that lock in the module is one (no blocking call, helper call, await or explicit
+# `acquire()`): AIO206 does not report a chain ending there.
+SHORT_HOLD_LOCKS = frozenset({"threading.Lock", "threading.RLock"})
 _add(["threading.Condition.wait", "multiprocessing.Condition.wait"], THREAD_SYNC,
      "use `asyncio.Condition` and `await cond.wait()`", timeout=("timeout", 0))
 _add(["threading.Condition.wait_for", "multiprocessing.Condition.wait_for"], THREAD_SYNC,

@@ -11,7 +11,21 @@ RETURNS: Dict[str, str] = {
     LOOP + ".create_task": "asyncio.Task",
     LOOP + ".create_future": "asyncio.Future",
     LOOP + ".run_in_executor": "asyncio.Future",
+    "asyncio.gather": "asyncio.Future",
+    "asyncio.tasks.gather": "asyncio.Future",
+    "asyncio.shield": "asyncio.Future",
+    "asyncio.wrap_future": "asyncio.Future",
 }
+
+# A project's own task factories, recognised by name when defined in another module
+# (`create_referenced_task(...)`, `spawn_task(...)`): a name bound from such a call holds a task.
+TASK_FACTORY_SUFFIXES = ("_task", "_future")
+
+# What an awaited name must be known to hold for its CancelledError to be another task's
+# (AIO403): a task or future, made by a factory above or annotated so.
+TASK_TYPES: FrozenSet[str] = frozenset({
+    "asyncio.Task", "asyncio.Future", "asyncio.tasks.Task", "asyncio.futures.Future",
+})
 
 # Calls that schedule work and return the only handle on its outcome (a Task or Future).
 # `asyncio.TaskGroup.create_task` is not here: the group awaits its tasks and raises
@@ -24,7 +38,25 @@ TASK_FACTORIES: FrozenSet[str] = frozenset({
     "asyncio.Task",
     LOOP + ".create_task",
     LOOP + ".run_in_executor",
+    # Its concurrent.futures.Future is the only handle on the coroutine's outcome.
+    "asyncio.run_coroutine_threadsafe",
+    "asyncio.tasks.run_coroutine_threadsafe",
 })
+
+# Factories judged only inside `async def`: from a worker thread, dropping the future of
+# `run_coroutine_threadsafe` is the fire-and-forget idiom (like `call_soon_threadsafe`); on
+# the loop's own thread it is a dangling task in disguise.
+ASYNC_ONLY_FACTORIES: FrozenSet[str] = frozenset({
+    "asyncio.run_coroutine_threadsafe", "asyncio.tasks.run_coroutine_threadsafe",
+})
+
+# Where a coroutine function is given to a factory: the first positional argument, except
+# for `run_in_executor(executor, func, ...)`.
+FUNCTION_ARGUMENT: Dict[str, int] = {"run_in_executor": 1}
+
+# Keyword arguments and mock attributes through which a test makes a call raise an
+# exception it chose (`mock.side_effect = [msg, CancelledError()]`, `exception=...`).
+INJECTING_NAMES: FrozenSet[str] = frozenset({"side_effect", "exception"})
 
 # The last part of every factory's name, for a cheap first test of a call.
 FACTORY_NAMES: FrozenSet[str] = frozenset(name.rsplit(".", 1)[-1] for name in TASK_FACTORIES)
@@ -54,6 +86,10 @@ CATCH_ALL_ERRORS: FrozenSet[str] = frozenset({"BaseException", "builtins.BaseExc
 # Handlers that catch every error a coroutine can raise on its own (not its cancellation).
 EVERY_ERROR: FrozenSet[str] = CATCH_ALL_ERRORS | {"Exception", "builtins.Exception"}
 
+# Awaits that raise nothing but the task's own cancellation (AIO401's "handles its own
+# errors" test lets them stand outside the try).
+QUIET_AWAITS: FrozenSet[str] = frozenset({"asyncio.sleep", "asyncio.tasks.sleep"})
+
 SUPPRESS: FrozenSet[str] = frozenset({"contextlib.suppress"})
 
 # Calls that wait on the awaitables they are given (for the cancel-then-await idiom).
@@ -61,6 +97,13 @@ WAITERS: FrozenSet[str] = frozenset({
     "asyncio.gather", "asyncio.wait", "asyncio.wait_for", "asyncio.shield",
     "asyncio.tasks.gather", "asyncio.tasks.wait", "asyncio.tasks.wait_for",
 })
+
+# How each waiter takes what it waits on: every positional argument (gather), the first
+# only (wait_for, shield), or a collection as first argument (wait).
+WAITS_ON_FIRST: FrozenSet[str] = frozenset({
+    "asyncio.wait_for", "asyncio.shield", "asyncio.tasks.wait_for",
+})
+WAITS_ON_COLLECTION: FrozenSet[str] = frozenset({"asyncio.wait", "asyncio.tasks.wait"})
 
 # Timeout context managers: they turn their own cancellation into TimeoutError.
 TIMEOUTS: FrozenSet[str] = frozenset({

@@ -74,7 +74,8 @@ class BlockingSleep(BlockingCallRule):
     code = "AIO200"
     name = "blocking-sleep"
     message = "AIO200 {what} blocks the event loop: {instead}"
-    summary = "`time.sleep()` inside async def; suggests `await asyncio.sleep()`."
+    summary = ("`time.sleep()` inside async def; suggests `await asyncio.sleep()`. "
+               "`time.sleep(0)` only where it spins in a loop that never suspends.")
     why = ("`time.sleep()` stops the whole thread, and the event loop runs in that thread: "
            "for as long as it sleeps no other task, callback or I/O completion runs. "
            "`await asyncio.sleep()` suspends only the current task.")
@@ -86,7 +87,9 @@ class BlockingSleep(BlockingCallRule):
                "async def poll(client):\n"
                "    while not await client.ready():\n"
                "        await asyncio.sleep(1)\n")
-    limits = _LIMITS
+    limits = (_LIMITS + " `time.sleep(0)` gives up the thread's time slice and returns at "
+              "once: it is reported only inside a loop (of the same function) with no "
+              "suspension point, where it spins and holds the event loop for the whole loop.")
     references = ("https://docs.python.org/3/library/asyncio-task.html#sleeping", _EVENT_LOOP)
     fix_safety = "safe"
     fix_summary = ("`time.sleep(x)` becomes `await asyncio.sleep(x)`, the arguments as written, "
@@ -271,7 +274,14 @@ class BlockingCallViaHelper(Rule):
               "visible); a class call follows its `__init__`. Helpers that are generators, "
               "or have decorators other than pass-through ones (`staticmethod`, "
               "`classmethod`, `functools.lru_cache`, ...), are not followed. A helper passed "
-              "to `run_in_executor()` or `to_thread()` is not a call and is not reported.")
+              "to `run_in_executor()` or `to_thread()` is not a call and is not reported. A "
+              "helper whose only wait is `with lock:` on a `threading.Lock`/`RLock` is not "
+              "reported when every hold of that lock in the module is a short critical "
+              "section: no blocking call, no call to a same-module helper, no await, no nested "
+              "blocking `with`, and no explicit `acquire()` of it anywhere. A lock some code "
+              "holds across a blocking call or an await keeps every chain that ends on it "
+              "reported: the short section may wait that long. Holders in other modules are "
+              "not seen.")
     options = (NONBLOCKING_CALLS,)
     references = (_EVENT_LOOP,)
     fix_safety = "unsafe"

@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING, Dict, FrozenSet, List, NamedTuple, Optional, S
 
 import libcst as cst
 
-from ..calls.blocking import Blocking
+from ..calls.blocking import SHORT_HOLD_LOCKS, Blocking
 from ..index import PASS_THROUGH_DECORATORS
 from ..names import LOCAL_PREFIX, Scope, dotted_name, self_class
+from ..walk import descendants
 from .blocking_catalogue import (BLOCKING_OPTION, NONBLOCKING_OPTION, alternatives, argument,
                                  catalogue_for, is_false, literal_number)
+from .hogging import has_suspension_point
 
 if TYPE_CHECKING:
     from ..engine import Context
@@ -32,7 +34,9 @@ _IN_MEMORY_FILES = frozenset({"io.BytesIO", "io.StringIO"})
 # An object wherever it is named: (id of its binding scope or class, name or "self.attr"),
 # tagged with what the module may do to it that makes the call return at once.
 ObjectKey = Tuple[int, str]
-Condition = Tuple[str, ObjectKey]     # ("socket", key): made non-blocking; ("queue", key)
+# ("socket", key): made non-blocking; ("queue", key): checked for items; ("lock", key): held
+# only for short critical sections.
+Condition = Tuple[str, ObjectKey]
 
 
 class Hit(NamedTuple):
@@ -77,6 +81,9 @@ class BlockingAnalysis:
         self.helpers: Dict[cst.FunctionDef, Helper] = {}
         self.async_calls: List[Tuple[cst.Call, cst.FunctionDef]] = []
         self.cleared: Set[Condition] = set()
+        # Locks some code holds across a blocking call, an await or a helper call, or takes
+        # with an explicit `acquire()` (held for as long as it likes).
+        self.held_long: Set[ObjectKey] = set()
         self._chains: Optional[List[Chain]] = None
 
     def _imported_wildcards(self) -> FrozenSet[str]:
@@ -144,14 +151,42 @@ class BlockingAnalysis:
         if function is None:
             return []
         found = []
+        scope = self.ctx.scope
         for item in node.items:
-            hit = self._classify_enter(item.item, self.ctx.scope)
-            if hit is not None:
-                found.append(hit)
+            hit = self._classify_enter(item.item, scope)
+            if hit is None:
+                continue
+            key = self._short_hold_lock(item.item, scope)
+            if key is not None:
+                if self._holds_long(node.body, scope):
+                    self.held_long.add(key)
+                if not is_async:
+                    hit = hit._replace(unless=("lock", key))
+            found.append(hit)
         if is_async:
             return found
         self._helper(function).blocking.extend(hit for hit in found if hit.code in CHAIN_CODES)
         return []
+
+    def _short_hold_lock(self, expr: cst.BaseExpression, scope: Scope) -> Optional[ObjectKey]:
+        """The key of a mutex whose holds are judged for AIO206 (`self._nonce_lock`)."""
+        if self.names.instance_type(expr, scope) not in SHORT_HOLD_LOCKS:
+            return None
+        return self._object_key(expr, scope)
+
+    def _holds_long(self, body: cst.BaseSuite, scope: Scope) -> bool:
+        """Whether a `with lock:` body may wait: an await, a call that blocks, a nested
+        blocking `with`, or a call to a same-module helper (which may block)."""
+        if has_suspension_point([body]):
+            return True
+        for node in descendants(body, into_scopes=False):
+            if isinstance(node, cst.Call) and (self.classify(node, scope) is not None
+                                               or self._helper_target(node, scope) is not None):
+                return True
+            if isinstance(node, cst.WithItem) \
+                    and self._classify_enter(node.item, scope) is not None:
+                return True
+        return False
 
     def _helper(self, function: cst.FunctionDef) -> Helper:
         helper = self.helpers.get(function)
@@ -258,7 +293,19 @@ class BlockingAnalysis:
             return self._opens_named_file(call, scope)
         if when == "bounded":
             return self._bounded_queue(call, scope)
+        if when == "sleep":
+            return literal_number(argument(call, ("secs", 0))) != 0 or self._spins()
         return True
+
+    def _spins(self) -> bool:
+        """Whether the call being visited is in a loop (of its own function) that never
+        lets the event loop run: `while busy(): time.sleep(0)` holds the thread all along."""
+        for ancestor in reversed(self.ctx.ancestors):
+            if isinstance(ancestor, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+                return False
+            if isinstance(ancestor, (cst.For, cst.While)):
+                return not has_suspension_point([ancestor])
+        return False
 
     def _names_flag(self, expr: cst.BaseExpression, scope: Scope, flags: Tuple[str, ...],
                     depth: int) -> bool:
@@ -320,6 +367,11 @@ class BlockingAnalysis:
         if not isinstance(func, cst.Attribute):
             return
         method = func.attr.value
+        if method == "acquire":
+            key = self._object_key(func.value, self.ctx.scope)
+            if key is not None:
+                self.held_long.add(key)
+            return
         if method in ("empty", "qsize"):
             kind = "queue"
         elif method in ("setblocking", "settimeout") and len(call.args) == 1:
@@ -347,6 +399,8 @@ class BlockingAnalysis:
 
     def still_blocks(self, hit: Hit) -> bool:
         """At the end of the file: whether nothing the module does makes the call quick."""
+        if hit.unless is not None and hit.unless[0] == "lock":
+            return hit.unless[1] in self.held_long
         return hit.unless is None or hit.unless not in self.cleared
 
     # -- AIO206 ---------------------------------------------------------------------------------

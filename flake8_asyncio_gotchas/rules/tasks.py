@@ -14,15 +14,16 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Set, Tuple, Ty
 import libcst as cst
 
 from ..calls.tasks import (CANCELLED_ERRORS, CATCH_ALL_ERRORS, GATHER, SUPPRESS, TIMEOUTS,
-                           WAITERS)
+                           WAITERS, WAITS_ON_COLLECTION, WAITS_ON_FIRST)
 from ..names import Scope, format_call, self_class
 from ..walk import descendants
 from .base import Rule
 from .hogging import has_suspension_point
 from .tasks_analysis import (CancelTracker, Handler, awaited_exprs, getattr_literal,
-                             handles_own_exceptions, is_cleanup_name, is_handle, is_logged,
-                             is_store, name_observed, observes, raises, single_target,
-                             task_entry_names, task_factory, walk_with_parents)
+                             handles_own_exceptions, is_cleanup_name, is_logged, is_store,
+                             name_observed, observes, single_target, walk_with_parents)
+from .tasks_cancel import holds_task, holds_tasks, injects_cancellation, reraises
+from .tasks_starts import coroutine_argument, started_task, task_entry_names
 
 if TYPE_CHECKING:
     from ..engine import Context
@@ -38,8 +39,11 @@ class DanglingTask(Rule):
     message = ("AIO400 the task made by `{factory}()` is thrown away: it may be garbage-collected "
                "before it finishes and its exception is never seen; " + _TASK_FIX)
     summary = ("The result of `asyncio.create_task`, `asyncio.ensure_future`, "
-               "`loop.create_task` or `loop.run_in_executor` thrown away (an expression "
-               "statement, or assigned to `_`).")
+               "`loop.create_task`, `loop.run_in_executor`, `asyncio.run_coroutine_threadsafe` "
+               "(in async def) or a same-module wrapper around one of them "
+               "(`def safe_ensure_future(coro): return asyncio.ensure_future(coro)`, "
+               "`self.create_task(coro)`) thrown away (an expression statement, or assigned "
+               "to `_`).")
     why = ("The event loop keeps only a weak reference to a task. A task whose result is "
            "thrown away can be garbage-collected before it finishes, and if it fails nobody "
            "ever sees the exception: at best asyncio logs `Task exception was never "
@@ -60,7 +64,21 @@ class DanglingTask(Rule):
     limits = ("A loop is recognised from a visible origin (`asyncio.get_running_loop()`, an "
               "annotation) or from its name (`loop`, `_loop`, `event_loop`). "
               "`TaskGroup.create_task`, anyio/trio task groups and nurseries are never reported: "
-              "the group waits for its tasks and raises their errors.")
+              "the group waits for its tasks and raises their errors. A wrapper is a sync "
+              "same-module def that starts a task from one of its parameters and returns it "
+              "(directly, or through a local read nowhere else); a wrapper that also keeps the "
+              "task (`_background.add(task)`) or watches it (`add_done_callback`) is trusted "
+              "and its callers are not reported. Wrappers in other modules are not followed. "
+              "`run_coroutine_threadsafe`'s `concurrent.futures.Future` is the only handle on "
+              "the coroutine's outcome: thrown away, its exception is lost without a log; it "
+              "is judged only inside `async def` (on the loop's own thread, where it is a "
+              "dangling task in disguise): from a worker thread, dropping the future is the "
+              "fire-and-forget idiom, like `call_soon_threadsafe`. Not "
+              "reported: a task whose coroutine is a same-module `async def` with no "
+              "suspension point (it runs to its end in its first step) or one that handles "
+              "every exception itself (judged as AIO401 does; a task suspended on a future is "
+              "kept alive by it), and `run_in_executor` of a same-module function that "
+              "catches every exception itself (the executor holds its work until done).")
     references = (
         "https://docs.python.org/3/library/asyncio-task.html#asyncio.create_task",
         "https://docs.python.org/3/library/asyncio-dev.html#detect-never-retrieved-exceptions",
@@ -83,9 +101,27 @@ class DanglingTask(Rule):
 
     def _check(self, value: cst.BaseExpression) -> None:
         if isinstance(value, cst.Call):
-            factory = task_factory(self.ctx, value)
-            if factory is not None:
+            factory = started_task(self.ctx, value)
+            if factory is not None and not self._finishes_safely(factory, value):
                 self.report(value, factory=factory)
+
+    def _finishes_safely(self, factory: str, call: cst.Call) -> bool:
+        """What the task runs is a same-module def that has no exception to lose and cannot
+        be collected mid-flight in practice: a coroutine with no suspension point (it finishes
+        in its first step) or one that handles every exception itself (as AIO401 judges it),
+        or a function given to `run_in_executor` that catches its own errors."""
+        given = coroutine_argument(factory, call)
+        if isinstance(given, cst.Call):
+            func = self.ctx.names.definition(given.func, self.ctx.scope)
+            return isinstance(func, cst.FunctionDef) and func.asynchronous is not None \
+                and self.ctx.index.is_coroutine_call(given, self.ctx.scope) \
+                and (not has_suspension_point([func.body])
+                     or handles_own_exceptions(self.ctx, func))
+        if given is None or factory.rsplit(".", 1)[-1] != "run_in_executor":
+            return False
+        func = self.ctx.names.definition(given, self.ctx.scope)
+        return isinstance(func, cst.FunctionDef) and func.asynchronous is None \
+            and handles_own_exceptions(self.ctx, func)
 
 
 class UnobservedTask(Rule):
@@ -117,11 +153,16 @@ class UnobservedTask(Rule):
               "subclasses and other classes, and when `getattr(obj, \"name\")` names it. "
               "Code in other modules is not seen: a public attribute or global read only by "
               "another module is reported. Tasks stored into containers, tuples, or by "
-              "`a = b = ...` are not followed. A task whose coroutine is a same-module "
-              "`async def` whose whole body is one `try` with an `except Exception` (or "
-              "`BaseException`, or bare) that does not re-raise is not reported: it deals "
-              "with its own errors (a docstring, `pass`, constant assignments, `assert`s and "
-              "a guard `if self.x is None: return` may stand before the `try`).")
+              "`a = b = ...` are not followed. Tasks made by a same-module wrapper (see "
+              "AIO400) are followed. A task whose coroutine is a same-module `async def` that "
+              "deals with its own errors is not reported: every statement of its body is a "
+              "`try` with an `except Exception` (or `BaseException`, or bare) that does not "
+              "re-raise (other handlers may, e.g. `except CancelledError: raise`; a `finally` "
+              "may follow), or a `while True:` (or `while self.running:`) loop whose body is "
+              "made the same way, or a statement that cannot fail: a docstring, `pass`, "
+              "constant assignments (also `self.x = None`), `assert`s, a guard "
+              "`if self.x is None: return`, a log call, `await asyncio.sleep(...)`. Any "
+              "other statement outside the tries may raise, and the task is reported.")
     references = (
         "https://docs.python.org/3/library/asyncio-task.html#asyncio.Task",
         "https://docs.python.org/3/library/asyncio-dev.html#detect-never-retrieved-exceptions",
@@ -154,7 +195,7 @@ class UnobservedTask(Rule):
                 value: cst.BaseExpression) -> None:
         if target is None or not isinstance(value, cst.Call):
             return
-        factory = task_factory(self.ctx, value)
+        factory = started_task(self.ctx, value)
         if factory is None or self._runs_self_handling_coroutine(value):
             return
         scope = self.ctx.scope
@@ -240,7 +281,14 @@ class GatherExceptionsDiscarded(Rule):
               "`close`, `aclose`, `stop`, `shutdown`, `cleanup`, `teardown`, `terminate`, "
               "`disconnect` or `__aexit__`, or waiting for tasks this function cancelled "
               "before (`for t in tasks: t.cancel()`, then `gather(*tasks, "
-              "return_exceptions=True)`).")
+              "return_exceptions=True)`). Also left alone: a gather whose every argument is "
+              "an existing task handle being waited for (a name known to hold a task, "
+              "`*startup_tasks` with `startup_tasks: list[asyncio.Task]` or built from "
+              "`create_task` calls, an attribute), whose exceptions belong to whoever made "
+              "and observes the tasks; and a gather whose every argument is a call of a "
+              "same-module coroutine that handles every exception itself (as AIO401 judges "
+              "it), also `*(self.safe(x) for x in xs)`. A gather over fresh calls of other "
+              "coroutines stays reported.")
     references = ("https://docs.python.org/3/library/asyncio-task.html#asyncio.gather",)
     fix_safety = "none"
     fix_summary = ("What to do with the returned exceptions (log them, raise the first, retry) is "
@@ -279,7 +327,28 @@ class GatherExceptionsDiscarded(Rule):
             return
         if self._in_cleanup() or self.cancelled.gathers_cancelled(value):
             return
+        awaited = [arg for arg in value.args if arg.keyword is None]
+        if awaited and all(self._nothing_to_lose(arg) for arg in awaited):
+            return
         self.report(value, callee=format_call(value.func))
+
+    def _nothing_to_lose(self, arg: cst.Arg) -> bool:
+        """An awaitable whose exceptions are no one's to lose here: an existing task handle
+        (observed by whoever made it), or a call of a same-module coroutine that handles
+        every exception itself (also `*(self.safe(x) for x in xs)`)."""
+        value = arg.value
+        if arg.star:
+            if isinstance(value, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
+                return self._handles_own(value.elt, self.ctx.names.scope_of.get(value))
+            return holds_tasks(self.ctx, value)
+        return holds_task(self.ctx, value) or self._handles_own(value, self.ctx.scope)
+
+    def _handles_own(self, expr: cst.BaseExpression, scope: Optional[Scope]) -> bool:
+        if not isinstance(expr, cst.Call) or scope is None \
+                or not self.ctx.index.is_coroutine_call(expr, scope):
+            return False
+        func = self.ctx.names.definition(expr.func, scope)
+        return isinstance(func, cst.FunctionDef) and handles_own_exceptions(self.ctx, func)
 
     def _in_cleanup(self) -> bool:
         """In a `finally:` or `except` block, or a close()-like function: best effort there."""
@@ -329,16 +398,34 @@ class CancellationSwallowed(Rule):
               "conditional `raise`). Not reported either: a handler that hands the exception "
               "on (`except CancelledError as e:` storing, returning or passing `e` to a call "
               "other than a logger, as when errors are collected and raised later); a body "
-              "whose awaits are all on task or future handles (`await t`, `await self._task`, "
-              "`await asyncio.gather(*tasks)`, optionally inside `async with "
-              "asyncio.timeout(...)`), where the CancelledError caught is usually the awaited "
-              "task's, which covers the idiom `t.cancel()` then `try: await t except "
-              "CancelledError: pass`; anything awaited after this function called `.cancel()` "
-              "on it; a `try` outside any loop in an async def "
-              "that the module only ever starts as a task (`create_task(self._run())`, "
-              "`asyncio.run(main())`) and never awaits or passes on: the task then runs its "
-              "cleanup to the end, as cancelling it asked (found by the function's name; "
-              "calls through an imported module do not count as uses). "
+              "whose awaits are all on task or future handles, where the CancelledError "
+              "caught is usually the awaited task's, which covers the idiom `t.cancel()` then "
+              "`try: await t except CancelledError: pass`. A name is a handle only when it is "
+              "known to hold a task or future: made by `create_task`, `ensure_future`, "
+              "`gather`, `shield`, `loop.create_future`, `run_in_executor`, a project factory "
+              "named `*_task`/`*_future`, annotated `Task`/`Future` (also `Optional[...]`, "
+              "`... | None`), or a loop variable over a collection of them; an attribute "
+              "(`await self._task`) is taken for one unless it is seen holding a coroutine. An "
+              "awaited parameter or a local holding a coroutine (`coro = self.poll()`, then "
+              "`await asyncio.wait_for(coro, t)`) is where this task's cancellation lands, "
+              "and is reported. Waiters count through their awaitables (`gather(*tasks)`, "
+              "`wait_for(self._task, 5)`, `wait({t})`, optionally inside `async with "
+              "asyncio.timeout(...)`). Also not reported: anything awaited after this "
+              "function called `.cancel()` on it; a CancelledError the function injects "
+              "itself (a `raise` of it in the try's body or in a fake defined in the "
+              "function, or a mock told to raise it: `side_effect=`, `exception=`, "
+              "`mock.side_effect = [msg, CancelledError()]`, also through a local), as tests "
+              "do to stop an endless loop; a `try` in an async def that the module only ever "
+              "starts as a task (`create_task(self._run())`, `asyncio.run(main())`, through a "
+              "local first, through a same-module wrapper such as `safe_ensure_future(coro)` "
+              "or another module's factory named `*_task`/`*_future`) and never awaits or "
+              "passes on, when the try is outside any loop, or in one loop that every "
+              "swallowing handler ends (`break`, `return`; `return` also from nested loops): "
+              "the task then runs its cleanup to the end, as cancelling it asked (found by "
+              "the function's name; calls through an imported module do not count as uses). "
+              "A handler that catches the cancellation and goes on looping stays reported. "
+              "A bare `raise` inside a nested handler (`except (KeyboardInterrupt, "
+              "SystemExit): raise`) re-raises that handler's exception, not this one's. "
               "`BaseException` and bare `except:` count only in modules that import "
               "`asyncio` and neither `trio` nor `anyio`. `concurrent.futures.CancelledError` "
               "is a different exception and is not matched.")
@@ -378,25 +465,29 @@ class CancellationSwallowed(Rule):
         swallowing = []
         for handler in node.handlers:
             what = self._catches(handler)
-            if what is not None and not raises(handler.body) \
-                    and not self._hands_on(handler):
+            if what is not None and not reraises(handler) and not self._hands_on(handler):
                 swallowing.append((handler, what))
         if swallowing and has_suspension_point([node.body]) \
                 and not self._waits_for_other_tasks(node.body) \
-                and not self._ends_a_task(node):
+                and not self._ends_a_task([handler for handler, _ in swallowing]) \
+                and not injects_cancellation(self.ctx, node):
             for handler, what in swallowing:
                 self.report(handler, what=what)
 
-    def _ends_a_task(self, node: Union[cst.Try, cst.TryStar]) -> bool:
-        """The try is in an async def, outside any loop, that this module only ever starts
-        as a task (`create_task(self._run())`, `asyncio.run(main())`): after catching the
+    def _ends_a_task(self, handlers: List[Handler]) -> bool:
+        """The try is in an async def that this module only ever starts as a task
+        (`create_task(self._run())`, `asyncio.run(main())`), outside any loop or in one loop
+        that every swallowing handler ends (`break`, `return`): after catching the
         cancellation the task runs to its end, as cancelling it asked, and no awaiting caller
         carries on as if nothing happened."""
+        loops = 0
         for ancestor in reversed(self.ctx.ancestors):
             if isinstance(ancestor, (cst.For, cst.While)):
-                return False
+                loops += 1
             if isinstance(ancestor, cst.FunctionDef):
-                return ancestor.name.value in task_entry_names(self.ctx)
+                if ancestor.name.value not in task_entry_names(self.ctx):
+                    return False
+                return loops == 0 or all(_ends_loop(handler, loops) for handler in handlers)
         return False
 
     def leave_With(self, node: cst.With) -> None:
@@ -453,12 +544,24 @@ class CancellationSwallowed(Rule):
         if not awaited or any(self._suspends_otherwise(node)
                               for node in descendants(body, into_scopes=False)):
             return False
-        return all(is_handle(expr) or self._waits_for_handles(expr) for expr in awaited)
+        return all(holds_task(self.ctx, expr) or self._waits_for_handles(expr)
+                   for expr in awaited)
 
     def _waits_for_handles(self, expr: cst.BaseExpression) -> bool:
         """`asyncio.gather(*tasks)`, `asyncio.wait_for(self._task, 5)`."""
-        return (isinstance(expr, cst.Call) and self.ctx.qualname(expr.func) in WAITERS
-                and all(is_handle(arg.value) for arg in expr.args if arg.keyword is None))
+        if not isinstance(expr, cst.Call):
+            return False
+        waiter = self.ctx.qualname(expr.func)
+        if waiter not in WAITERS:
+            return False
+        given = [arg for arg in expr.args if arg.keyword is None]
+        if waiter in WAITS_ON_COLLECTION:
+            return bool(given) and holds_tasks(self.ctx, given[0].value)
+        if waiter in WAITS_ON_FIRST:
+            given = given[:1]
+        return all(holds_tasks(self.ctx, arg.value) if arg.star
+                   else holds_task(self.ctx, arg.value) or self._waits_for_handles(arg.value)
+                   for arg in given)
 
     def _suspends_otherwise(self, node: cst.CSTNode) -> bool:
         """An `async for`/`async with` other than a timeout (which raises TimeoutError)."""
@@ -480,6 +583,17 @@ class CancellationSwallowed(Rule):
                     and not is_logged(node, parent):
                 return True
         return False
+
+
+def _ends_loop(handler: Handler, loops: int) -> bool:
+    """The handler's last statement leaves the function (`return`), or the one loop the try
+    is in (`break`)."""
+    body = handler.body
+    last = body.body[-1] if isinstance(body, cst.IndentedBlock) and body.body else None
+    if isinstance(last, cst.SimpleStatementLine):
+        final = last.body[-1]
+        return isinstance(final, cst.Return) or (isinstance(final, cst.Break) and loops == 1)
+    return False
 
 
 RULES: List[Type[Rule]] = [DanglingTask, UnobservedTask, GatherExceptionsDiscarded,

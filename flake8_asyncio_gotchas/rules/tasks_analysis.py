@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Set,
 
 import libcst as cst
 
-from ..calls.tasks import (EVERY_ERROR, FACTORY_NAMES, LOOP_FACTORY_METHODS, LOOP_NAMES,
-                           NON_OBSERVING_METHODS, TASK_FACTORIES, WAITERS)
+from ..calls.tasks import (ASYNC_ONLY_FACTORIES, EVERY_ERROR, FACTORY_NAMES,
+                           LOOP_FACTORY_METHODS, LOOP_NAMES, NON_OBSERVING_METHODS,
+                           QUIET_AWAITS, TASK_FACTORIES, WAITERS)
 from ..names import Scope, format_call
 from ..walk import children, descendants
 
@@ -18,18 +19,24 @@ if TYPE_CHECKING:
     from ..engine import Context
 
 
-def task_factory(ctx: "Context", call: cst.Call) -> Optional[str]:
-    """The factory's name as written when `call` creates a task or executor future."""
+def task_factory(ctx: "Context", call: cst.Call, scope: Optional[Scope] = None
+                 ) -> Optional[str]:
+    """The factory's name as written when `call` (made in `scope`, by default where the walk
+    is) creates a task or executor future."""
     if isinstance(call.func, cst.Attribute) and call.func.attr.value not in FACTORY_NAMES:
         return None  # cheap: most calls are methods with other names
-    called = ctx.qualname(call.func)
+    scope = scope or ctx.scope
+    called = ctx.names.qualname(call.func, scope)
     if called in TASK_FACTORIES:
+        if called in ASYNC_ONLY_FACTORIES and not scope.is_async:
+            return None
         return format_call(call.func)
     func = call.func
     if called is None and isinstance(func, cst.Attribute) \
             and func.attr.value in LOOP_FACTORY_METHODS:
         receiver = func.value
-        if last_name(receiver) in LOOP_NAMES and ctx.instance_type(receiver) is None:
+        if last_name(receiver) in LOOP_NAMES \
+                and ctx.names.instance_type(receiver, scope) is None:
             return format_call(func)
     return None
 
@@ -206,13 +213,6 @@ class CancelTracker:
             self.is_cancelled(arg.value) for arg in call.args if arg.keyword is None)
 
 
-def is_handle(expr: cst.BaseExpression) -> bool:
-    """A task or future held in a name or attribute (`t`, `self._task`), not a call."""
-    while isinstance(expr, cst.Attribute):
-        expr = expr.value
-    return isinstance(expr, cst.Name)
-
-
 # Nodes an exception passes through on its way into a log message.
 _TEXT_PARTS = (cst.Arg, cst.FormattedStringExpression, cst.FormattedString,
                cst.ConcatenatedString, cst.BinaryOperation, cst.Tuple, cst.Element,
@@ -249,29 +249,53 @@ def raises(body: cst.CSTNode) -> bool:
 
 
 def handles_own_exceptions(ctx: "Context", func: cst.FunctionDef) -> bool:
-    """Whether the def's whole body (after its docstring and a few statements that cannot
-    fail) is one `try` with a handler that catches every Exception (`Exception`,
-    `BaseException`, bare) and raises nothing: what the coroutine raises is dealt with inside
-    it, so nothing is left for the task to lose."""
-    body = func.body
+    """Whether every statement of the def's body cannot fail (see `_cannot_fail`) or is a
+    `try` with a handler that catches every Exception (`Exception`, `BaseException`, bare)
+    and raises nothing, or is a `while True:` whose body is made the same way; with at least
+    one such `try`. What the coroutine raises is then dealt with inside it, so nothing is left
+    for the task to lose."""
+    scope = ctx.names.scope_of.get(func, ctx.names.module_scope)    # where handlers run
+    return _handles_own(ctx, scope, func.body, loop_allowed=True)
+
+
+def _handles_own(ctx: "Context", scope: Scope, body: cst.BaseSuite, loop_allowed: bool
+                 ) -> bool:
     if not isinstance(body, cst.IndentedBlock):
         return False
-    statements = list(body.body)
-    while statements and _cannot_fail(statements[0]):
-        statements = statements[1:]
-    if len(statements) != 1 or not isinstance(statements[0], cst.Try):
-        return False
-    scope = ctx.names.scope_of.get(func, ctx.names.module_scope)    # where handlers run
-    return any(_catches_every_error(ctx, scope, handler) and not raises(handler.body)
-               for handler in statements[0].handlers)
+    guarded = False
+    for statement in body.body:
+        if isinstance(statement, cst.Try):
+            if not any(_catches_every_error(ctx, scope, handler) and not raises(handler.body)
+                       for handler in statement.handlers):
+                return False
+            guarded = True
+        elif loop_allowed and isinstance(statement, cst.While) and statement.orelse is None \
+                and _cannot_fail_test(statement.test):
+            # `while True:` around such tries: each round's errors are dealt with there.
+            if not _handles_own(ctx, scope, statement.body, loop_allowed=False):
+                return False
+            guarded = True
+        elif not _cannot_fail(ctx, scope, statement):
+            return False
+    return guarded
+
+
+def _cannot_fail_test(test: cst.BaseExpression) -> bool:
+    """`True`, `1`, `self._running`, `not self.closed`: a loop condition that cannot raise."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        test = test.expression
+    if isinstance(test, (cst.Name, cst.Integer)):
+        return True
+    return isinstance(test, cst.Attribute) and isinstance(test.value, cst.Name)
 
 
 _CONSTANTS = (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float, cst.Name)
 
 
-def _cannot_fail(statement: cst.BaseStatement) -> bool:
-    """A docstring, `pass`, `x = 0.0`, an `assert` (a type-narrowing idiom, taken as true),
-    or a guard `if self.interval is None: return`, in front of the try."""
+def _cannot_fail(ctx: "Context", scope: Scope, statement: cst.BaseStatement) -> bool:
+    """A docstring, `pass`, `x = 0.0` or `self.x = None`, an `assert` (a type-narrowing
+    idiom, taken as true), a guard `if self.interval is None: return`, a log call, or
+    `await asyncio.sleep(...)` (which raises only the task's own cancellation)."""
     if isinstance(statement, cst.If):
         return _is_guard_clause(statement)
     if not isinstance(statement, cst.SimpleStatementLine):
@@ -279,14 +303,33 @@ def _cannot_fail(statement: cst.BaseStatement) -> bool:
     for small in statement.body:
         if isinstance(small, (cst.Pass, cst.Assert)):
             continue
-        if isinstance(small, cst.Expr) and isinstance(small.value, _CONSTANTS):
+        if isinstance(small, cst.Expr) and (isinstance(small.value, _CONSTANTS)
+                                            or _is_log_call(small.value)
+                                            or _is_quiet_await(ctx, scope, small.value)):
             continue
         if isinstance(small, (cst.Assign, cst.AnnAssign)) and isinstance(small.value, _CONSTANTS) \
-                and all(isinstance(target.target, cst.Name)
+                and all(_plain_target(target.target)
                         for target in getattr(small, "targets", ())):
             continue
         return False
     return True
+
+
+def _plain_target(target: cst.BaseExpression) -> bool:
+    """`x` or `self._future`: a store that cannot fail (a property setter is not expected)."""
+    return isinstance(target, cst.Name) or (isinstance(target, cst.Attribute)
+                                            and isinstance(target.value, cst.Name))
+
+
+def _is_log_call(expr: cst.BaseExpression) -> bool:
+    """`LOGGER.debug(...)`, `self.log.warning(...)`: a log call (taken not to fail)."""
+    return isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) \
+        and expr.func.attr.value in _LOG_METHODS
+
+
+def _is_quiet_await(ctx: "Context", scope: Scope, expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Await) and isinstance(expr.expression, cst.Call) \
+        and ctx.names.qualname(expr.expression.func, scope) in QUIET_AWAITS
 
 
 def _catches_every_error(ctx: "Context", scope: Scope, handler: cst.ExceptHandler) -> bool:
@@ -296,47 +339,6 @@ def _catches_every_error(ctx: "Context", scope: Scope, handler: cst.ExceptHandle
     kinds = [element.value for element in caught.elements] if isinstance(caught, cst.Tuple) \
         else [caught]
     return any(ctx.names.qualname(kind, scope) in EVERY_ERROR for kind in kinds)
-
-
-# Calls that run the coroutine they are given as a task of its own, to its end.
-_TASK_RUNNERS = frozenset({"create_task", "ensure_future", "run", "run_until_complete"})
-
-
-def _through_a_module(ctx: "Context", call: cst.Call) -> bool:
-    """`connect_utils._cancel(...)`: another module's function, not this module's `_cancel`."""
-    func = call.func
-    if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
-        return False
-    bindings = ctx.names.bindings(func.value.value, ctx.names.module_scope)
-    if not bindings:
-        return False
-    return all(binding.kind == "import" for binding in bindings)
-
-
-def task_entry_names(ctx: "Context") -> Set[str]:
-    """Names of functions this module calls only to start a task with
-    (`create_task(self._run())`, `asyncio.run(main())`), never to await or pass on.
-
-    By name, not by resolution: a name also called anywhere else is left out. Computed once
-    per file, on first use.
-    """
-    if "task_entry_names" not in ctx.shared:
-        calls = [node for node in descendants(ctx.module) if isinstance(node, cst.Call)]
-        started: Set[cst.Call] = set()
-        for call in calls:
-            if last_name(call.func) in _TASK_RUNNERS and call.args \
-                    and isinstance(call.args[0].value, cst.Call):
-                started.add(call.args[0].value)
-            elif call.args and last_name(call.args[0].value) in _TASK_RUNNERS:
-                # `contextvars.Context().run(loop.create_task, self.run_asgi(app))`
-                started.update(arg.value for arg in call.args[1:2]
-                               if isinstance(arg.value, cst.Call))
-        names = {last_name(call.func) for call in started}
-        names.difference_update(last_name(call.func) for call in calls
-                                if call not in started and not _through_a_module(ctx, call))
-        names.discard(None)
-        ctx.shared["task_entry_names"] = names
-    return ctx.shared["task_entry_names"]
 
 
 def _is_guard_clause(statement: cst.If) -> bool:
