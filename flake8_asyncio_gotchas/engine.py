@@ -81,17 +81,37 @@ class Context:
         return isinstance(node, cst.Call) and self.index.is_coroutine_call(node, self.scope)
 
 
+# node class -> [(index of the rule in the rule set, method name)], for visits and for leaves.
+_Subscribers = Dict[type, List[Tuple[int, str]]]
+_SUBSCRIBERS: Dict[Tuple[Type[Rule], ...], Tuple[_Subscribers, _Subscribers]] = {}
+
+
+def _subscribers(rule_classes: Tuple[Type[Rule], ...]) -> Tuple[_Subscribers, _Subscribers]:
+    """Which rules of a rule set want which node classes: read from the method names once per
+    rule set (flake8 checks every file with the same one), not once per file."""
+    cached = _SUBSCRIBERS.get(rule_classes)
+    if cached is None:
+        visits: _Subscribers = {}
+        leaves: _Subscribers = {}
+        for index, rule_class in enumerate(rule_classes):
+            subscriptions = rule_class.subscriptions()
+            for table, prefix in ((visits, "visit"), (leaves, "leave")):
+                for type_name in subscriptions[prefix]:
+                    table.setdefault(getattr(cst, type_name), []).append(
+                        (index, "%s_%s" % (prefix, type_name)))
+        cached = _SUBSCRIBERS[rule_classes] = (visits, leaves)
+    return cached
+
+
 def _dispatch_table(rules: Sequence[Rule]) -> Tuple[Dict[type, list], Dict[type, list]]:
-    visits: Dict[type, list] = {}
-    leaves: Dict[type, list] = {}
-    for rule in rules:
-        subscriptions = rule.subscriptions()
-        for table, prefix in ((visits, "visit"), (leaves, "leave")):
-            for type_name in subscriptions[prefix]:
-                node_type = getattr(cst, type_name)
-                table.setdefault(node_type, []).append(
-                    (rule, getattr(rule, "%s_%s" % (prefix, type_name))))
-    return visits, leaves
+    """node class -> [(rule, bound method)] for this file's rule instances."""
+    def bound(table: _Subscribers) -> Dict[type, list]:
+        return {node_type: [(rules[index], getattr(rules[index], name))
+                            for index, name in entries]
+                for node_type, entries in table.items()}
+
+    visits, leaves = _subscribers(tuple(type(rule) for rule in rules))
+    return bound(visits), bound(leaves)
 
 
 _DEFERRED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)

@@ -26,7 +26,7 @@ import libcst as cst
 from .calls import STDLIB_COROUTINE_FUNCTIONS
 from .calls.coroutines import (NEUTRAL_BASES, PASS_THROUGH_CLASS_WRAPPERS,
                                PASS_THROUGH_DECORATORS)
-from .modules import MAX_DEPTH, Entry, ProjectModules
+from .modules import MAX_DEPTH, ClassEntry, Entry, FunctionEntry, ProjectModules
 from .names import LOCAL_PREFIX, Resolver, Scope, self_class
 
 
@@ -84,7 +84,7 @@ class CoroutineIndex:
         if qualname in STDLIB_COROUTINE_FUNCTIONS:
             return True
         entry = self._lookup(qualname)
-        return entry is not None and entry[0] == "function" and entry[1] is True
+        return isinstance(entry, FunctionEntry) and entry.is_coroutine
 
     def _is_local_coroutine(self, func: cst.FunctionDef) -> bool:
         def_scope = self.names.scope_of.get(func)
@@ -123,9 +123,9 @@ class CoroutineIndex:
             return False                     # `self.name = …` somewhere: not only the method
         bindings = owner.bindings.get(name)
         if bindings:
-            if len(bindings) == 1 and bindings[0].kind == "def":
-                return self._leaves_methods_alone(owner) and self.is_coroutine_def(
-                    bindings[0].node, owner)  # type: ignore[arg-type]
+            method = bindings[0].node
+            if len(bindings) == 1 and isinstance(method, cst.FunctionDef):   # a "def" binding
+                return self._leaves_methods_alone(owner) and self.is_coroutine_def(method, owner)
             return False
         return self._bases_kind(owner, name, depth)
 
@@ -161,10 +161,9 @@ class CoroutineIndex:
                 if qualname in NEUTRAL_BASES:
                     continue
                 entry = self._lookup(qualname) if qualname else None
-                if entry is None or entry[0] != "class":
+                if not isinstance(entry, ClassEntry):
                     return False             # a base we cannot read may define it
-                kind = self.project.method_kind(entry[1], entry[2],  # type: ignore[arg-type]
-                                                name, depth + 1)
+                kind = self.project.method_kind(entry.module, entry.cls, name, depth + 1)
             if kind is not None:
                 return kind
         return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import os
-from typing import Dict, Iterable, Iterator, List, Optional, Tuple, Union
+from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple, Union
 
 from .calls.coroutines import (NEUTRAL_BASES, STDLIB_COROUTINE_FUNCTIONS, OVERLOAD_DECORATORS,
                                PASS_THROUGH_CLASS_WRAPPERS, PASS_THROUGH_DECORATORS)
@@ -194,7 +194,8 @@ def summarize(source: str, path: str) -> ModuleSummary:
     for name, nodes in bound.items():
         if len(nodes) == 1 and isinstance(nodes[0], ast.ClassDef):
             summary.classes[name] = _summarize_class(nodes[0], imports)
-        elif len(nodes) == 1 and isinstance(nodes[0], ast.Constant):
+        elif (len(nodes) == 1 and isinstance(nodes[0], ast.Constant)
+              and isinstance(nodes[0].value, str)):       # an import's marker: its qualname
             summary.imports[name] = nodes[0].value
         else:
             summary.functions[name] = _coroutine_defs(nodes, imports)
@@ -287,8 +288,24 @@ def _find_module(base: str, parts: List[str], allow_package_itself: bool
     return None
 
 
-# A lookup result: ("function", is_coroutine) or ("class", module, class) or ("module", module).
-Entry = Tuple[str, object, object]
+class FunctionEntry(NamedTuple):
+    """A lookup that found a function (or method): whether it is a coroutine function."""
+    is_coroutine: bool
+
+
+class ClassEntry(NamedTuple):
+    """A lookup that found a class, with the module it is defined in."""
+    module: ModuleSummary
+    cls: ClassSummary
+
+
+class ModuleEntry(NamedTuple):
+    """A lookup that found a module."""
+    module: ModuleSummary
+
+
+# What `ProjectModules.lookup` finds.
+Entry = Union[FunctionEntry, ClassEntry, ModuleEntry]
 
 
 class ProjectModules:
@@ -308,7 +325,7 @@ class ProjectModules:
         if depth > MAX_DEPTH or self.directory is None:
             return None
         if qualname in STDLIB_COROUTINE_FUNCTIONS:
-            return ("function", True, None)
+            return FunctionEntry(True)
         base_dir = from_dir or self.directory
         stripped = qualname.lstrip(".")
         level = len(qualname) - len(stripped)
@@ -332,20 +349,20 @@ class ProjectModules:
         if summary is None or depth > MAX_DEPTH:
             return None
         if not attrs:
-            return ("module", summary, None)
+            return ModuleEntry(summary)
         name, rest = attrs[0], attrs[1:]
         here = os.path.dirname(path)
         if name in summary.imports:
             return self.lookup(".".join([summary.imports[name]] + rest), here, depth + 1)
         if name in summary.functions:
-            return ("function", summary.functions[name], None) if not rest else None
+            return FunctionEntry(summary.functions[name]) if not rest else None
         if name in summary.classes:
             cls = summary.classes[name]
             if not rest:
-                return ("class", summary, cls)
+                return ClassEntry(summary, cls)
             if len(rest) == 1:
                 kind = self.method_kind(summary, cls, rest[0], depth + 1)
-                return None if kind is None else ("function", kind, None)
+                return None if kind is None else FunctionEntry(kind)
             return None
         for star in summary.stars:
             entry = self.lookup(".".join([star] + attrs), here, depth + 1)
@@ -368,9 +385,9 @@ class ProjectModules:
             if qualified in NEUTRAL_BASES and head not in summary.classes:
                 continue
             entry = self._in_module(summary.path, base.split("."), depth + 1)
-            if entry is None or entry[0] != "class":
+            if not isinstance(entry, ClassEntry):
                 return False          # a base we cannot read may define it
-            kind = self.method_kind(entry[1], entry[2], name, depth + 1)  # type: ignore[arg-type]
+            kind = self.method_kind(entry.module, entry.cls, name, depth + 1)
             if kind is not None:
                 return kind
         return None

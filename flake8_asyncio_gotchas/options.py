@@ -9,23 +9,36 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, List, Tuple
+from typing import Any, Callable, Generic, List, Mapping, Tuple, TypeVar
+
+T = TypeVar("T")
+
+
+def _unchanged(value: Any) -> Any:
+    return value
 
 
 @dataclass(frozen=True)
-class Option:
-    """A flake8 option a rule reads; `parse` turns the raw value into what the rule uses and
-    raises ValueError on a malformed one (plugin.py turns that into a clear error)."""
+class Option(Generic[T]):
+    """A flake8 option a rule reads; `parse` turns the raw value into what the rule uses (a T)
+    and raises ValueError on a malformed one (plugin.py turns that into a clear error).
+    Read it with `value(settings)`: typed, and no string to mistype."""
 
     flag: str                          # "--asyncio-cpu-loop-threshold"
     default: Any
     help: str
-    parse: Callable[[Any], Any] = lambda value: value
+    parse: Callable[[Any], T] = _unchanged
     metavar: str = "VALUE"
 
     @property
     def dest(self) -> str:
         return self.flag.lstrip("-").replace("-", "_")
+
+    def value(self, settings: Mapping[str, Any]) -> T:
+        """The parsed value in the plugin's `settings`; the parsed default when it is not set."""
+        if self.dest in settings:
+            return settings[self.dest]     # plugin.py stored `parse(raw)` there
+        return self.parse(self.default)
 
 
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*(\.\*)?$")

@@ -79,8 +79,8 @@ NOT_MAPPED = (
 
 PEERS_BY_OURS: Dict[str, Tuple[str, ...]] = {}
 for _peer in PEER_CODES:
-    for _ours in _peer.ours:
-        PEERS_BY_OURS[_ours] = PEERS_BY_OURS.get(_ours, ()) + (_peer.code,)
+    for _code in _peer.ours:
+        PEERS_BY_OURS[_code] = PEERS_BY_OURS.get(_code, ()) + (_peer.code,)
 
 _OURS_BY_PEER: Dict[str, FrozenSet[str]] = {peer.code: frozenset(peer.ours)
                                             for peer in PEER_CODES}

@@ -28,7 +28,7 @@ class Plugin:
     settings: Dict[str, Any] = {option.dest: option.parse(option.default)
                                 for option in ALL_OPTIONS}
 
-    def __init__(self, tree: ast.AST, lines: List[str], filename: str = "") -> None:
+    def __init__(self, tree: ast.Module, lines: List[str], filename: str = "") -> None:
         self.tree = tree
         self.lines = lines
         self.filename = filename

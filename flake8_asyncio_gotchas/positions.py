@@ -113,7 +113,8 @@ def _locate_by_statement(module: cst.Module, wanted: Set[cst.CSTNode], source: s
     line_offsets = [0] + [match.end() for match in _NEWLINE.finditer(source)]
     state = _LocatingCodegenState(module, wanted)
     # (libcst statements, their ast statements, the indentation of their block)
-    blocks = [(module.body, tree.body, [])]
+    blocks: List[Tuple[Sequence[cst.BaseStatement], Sequence[ast.stmt], List[str]]] = [
+        (module.body, tree.body, [])]
     while blocks:
         statements, ast_statements, indents = blocks.pop()
         starts = _start_lines(statements, ast_statements)
@@ -123,7 +124,7 @@ def _locate_by_statement(module: cst.Module, wanted: Set[cst.CSTNode], source: s
             if not _holds_any(statement, wanted):
                 continue
             body = _body_to_descend_into(statement, wanted)
-            if body is not None:
+            if body is not None and isinstance(ast_statement, _AST_BLOCK_OWNERS):
                 indent = module.default_indent if body.indent is None else body.indent
                 blocks.append((body.body, ast_statement.body, indents + [indent]))
                 continue
@@ -135,6 +136,10 @@ def _locate_by_statement(module: cst.Module, wanted: Set[cst.CSTNode], source: s
             if not _matches_source(source, line_offsets[start - 1], "".join(state.tokens)):
                 return None
     return state.found
+
+
+# The ast statements a libcst ClassDef or FunctionDef lines up with.
+_AST_BLOCK_OWNERS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 def _body_to_descend_into(statement: cst.CSTNode,
@@ -173,7 +178,8 @@ def _start_lines(statements: Sequence[cst.BaseStatement], ast_statements: Sequen
         first = ast_statements[index]
         index += len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
         line = first.lineno
-        leading = len(statement.leading_lines)
+        # A block's statements are all lines or compound statements: both keep leading_lines.
+        leading = len(getattr(statement, "leading_lines", ()))
         decorators = getattr(statement, "decorators", ())
         if decorators:
             decorator_list = getattr(first, "decorator_list", None)

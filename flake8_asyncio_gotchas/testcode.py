@@ -170,14 +170,11 @@ def nodes_in_test_code(resolver: Resolver) -> Set[cst.CSTNode]:
 def drop_scaffolding(findings: List[Finding], resolver: Resolver, filename: str,
                      settings: Mapping[str, Any]) -> List[Finding]:
     """`findings` without those that are a test's scaffolding (see SCAFFOLDING_IN_TESTS)."""
-    if settings.get(CHECK_TESTS.dest, CHECK_TESTS.default) == "all":
+    if CHECK_TESTS.value(settings) == "all":
         return findings
     if not any(finding.code in SCAFFOLDING_IN_TESTS for finding in findings):
         return findings
-    patterns = settings.get(TEST_PATHS.dest)
-    if patterns is None:
-        patterns = TEST_PATHS.parse(TEST_PATHS.default)
-    if is_test_path(filename, patterns):
+    if is_test_path(filename, TEST_PATHS.value(settings)):
         return [finding for finding in findings if finding.code not in SCAFFOLDING_IN_TESTS]
     inside = nodes_in_test_code(resolver)
     if not inside:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Dict, List, Set, Tuple
 
 import pytest
-from fixture_marks import expected_findings, fixture_options
+from fixture_marks import Pin, expected_findings, expected_pins, fixture_options, marks
 
 from flake8_asyncio_gotchas.engine import check_source
 from flake8_asyncio_gotchas.fast_path import has_async_code, may_contain_findings
@@ -55,14 +55,32 @@ def test_fixture(path: Path) -> None:
     expected = expected_findings(path)
     unowned = {code for _line, code in expected if code not in RULES_BY_CODE}
     assert not unowned, "marks name codes no rule owns: %s" % sorted(unowned)
-    found = {(line, code) for line, _col, code, _message in lint(path)}
+    results = lint(path)
+    found = {(line, code) for line, _col, code, _message in results}
     missing, extra = expected - found, found - expected
     report = []
     if missing:
         report.append("marked but not found:\n" + describe(path, missing))
     if extra:
         report.append("found but not marked:\n" + describe(path, extra))
+    report.extend(pin_mismatches(expected_pins(path), results))
     assert not report, "\n".join(report)
+
+
+def pin_mismatches(pins: Dict[Tuple[int, str], Pin],
+                   results: List[Tuple[int, int, str, str]]) -> List[str]:
+    """Where a mark pins a column or a message fragment the finding does not have."""
+    wrong = []
+    for line, col, code, message in results:
+        pin = pins.get((line, code))
+        if pin is None:
+            continue
+        where = "line %d %s" % (line, code)
+        if pin.col is not None and pin.col != col + 1:     # flake8 prints columns 1-based
+            wrong.append("%s: col=%d marked, found col=%d" % (where, pin.col, col + 1))
+        if pin.fragment is not None and pin.fragment not in message:
+            wrong.append("%s: %r marked, not in the message %r" % (where, pin.fragment, message))
+    return wrong
 
 
 def test_there_are_positive_fixtures() -> None:
@@ -74,3 +92,33 @@ def test_fast_path_lets_every_positive_fixture_through(path: Path) -> None:
     """The plugin's ast pre-check must never skip a file the rules find something in."""
     source = path.read_text(encoding="utf-8")
     assert may_contain_findings(source) and has_async_code(ast.parse(source))
+
+
+def test_a_mark_reads_codes_with_and_without_pins() -> None:
+    source = 'x = 1  # error: AIO206 col=9 "line 17, `a`", AIO100\ny = 2  # error: AIO500 "b"\n'
+    assert marks(source) == {(1, "AIO206"): Pin(9, "line 17, `a`"), (1, "AIO100"): Pin(None, None),
+                             (2, "AIO500"): Pin(None, "b")}
+
+
+PINNED = ("import time\n"
+          "\n"
+          "def settle():\n"
+          "    time.sleep(0.3)\n"
+          "\n"
+          "async def main():\n"
+          "    settle()  # error: AIO206 col={col} \"{fragment}\"\n")
+
+
+@pytest.mark.parametrize("col, fragment, wrong", [
+    (5, "`time.sleep()` (line 4)", []),
+    (6, "`time.sleep()` (line 4)", ["line 7 AIO206: col=6 marked, found col=5"]),
+    (5, "`time.sleep()` (line 3)", ["line 7 AIO206: '`time.sleep()` (line 3)' marked, not in"]),
+])
+def test_a_wrong_column_or_fragment_fails(tmp_path: Path, col: int, fragment: str,
+                                          wrong: List[str]) -> None:
+    path = tmp_path / "pinned.py"
+    path.write_text(PINNED.format(col=col, fragment=fragment), encoding="utf-8")
+    assert expected_findings(path) == {(7, "AIO206")}
+    found = pin_mismatches(expected_pins(path), lint(path))
+    assert [message[:len(expected)] for message, expected in zip(found, wrong)] == wrong
+    assert len(found) == len(wrong)

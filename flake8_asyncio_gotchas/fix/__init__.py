@@ -106,8 +106,8 @@ class _Apply(cst.CSTTransformer):
         super().__init__()
         self.edits = edits
 
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode
-                 ) -> Replacement:  # type: ignore[override]
+    def on_leave(self, original_node: cst.CSTNode,  # type: ignore[override]
+                 updated_node: cst.CSTNode) -> Replacement:
         edit = self.edits.get(original_node)
         return edit.apply(updated_node) if edit is not None else updated_node
 

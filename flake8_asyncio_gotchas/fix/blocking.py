@@ -7,7 +7,7 @@ from typing import Optional
 import libcst as cst
 
 from ..rules.base import Finding
-from .edits import SAFE, UNSAFE, Edit, FileFix, awaited
+from .edits import SAFE, UNSAFE, Edit, FileFix, awaited, expression
 
 
 def fix_blocking_sleep(finding: Finding, f: FileFix) -> Optional[Edit]:
@@ -23,7 +23,7 @@ def fix_blocking_sleep(finding: Finding, f: FileFix) -> Optional[Edit]:
         return None
     parent = f.sites.up(call)
     return Edit(SAFE, lambda updated: awaited(
-        call, parent, updated.with_changes(func=sleep)))  # type: ignore[attr-defined]
+        call, parent, expression(updated.with_changes(func=sleep))))
 
 
 def fix_to_thread(finding: Finding, f: FileFix) -> Optional[Edit]:

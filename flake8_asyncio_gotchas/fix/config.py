@@ -33,7 +33,7 @@ class Flake8Config:
         self._guides: Optional[Callable[[str], Callable[[str], bool]]] = None
         try:
             from flake8.style_guide import Decision, StyleGuideManager
-            manager = StyleGuideManager(self.options, formatter=None)  # type: ignore[arg-type]
+            manager = StyleGuideManager(self.options, formatter=None)
 
             def guide_for(path: str) -> Callable[[str], bool]:
                 guide = manager.style_guide_for(path)

@@ -2,14 +2,14 @@
 `asyncio.wait()` is given."""
 from __future__ import annotations
 
-from typing import Callable, Iterator, List, Optional
+from typing import Callable, Iterator, Optional, Sequence
 
 import libcst as cst
 
 from ..names import Scope
 from ..rules.base import Finding
 from ..walk import descendants
-from .edits import SAFE, UNSAFE, Edit, FileFix, awaited, wrapped
+from .edits import SAFE, UNSAFE, Edit, FileFix, awaited, expression, wrapped
 
 # Loop methods (and the futures' `add_done_callback`) that call their callback in the event
 # loop's thread, where `asyncio.create_task()` works. Threads, executors, signal and exit
@@ -19,6 +19,7 @@ _LOOP_THREAD_APIS = frozenset({
     "add_reader", "add_writer", "add_done_callback"})
 
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp)
+_SEQUENCES = (cst.List, cst.Set, cst.Tuple)
 
 
 def fix_never_awaited(finding: Finding, f: FileFix) -> Optional[Edit]:
@@ -29,11 +30,11 @@ def fix_never_awaited(finding: Finding, f: FileFix) -> Optional[Edit]:
     if not isinstance(statement, cst.Expr) or statement.value is not call:
         return None
     if f.sites.await_allowed(call):
-        return Edit(SAFE, lambda updated: awaited(call, statement, updated))
+        return Edit(SAFE, lambda updated: awaited(call, statement, expression(updated)))
     if f.sites.runs_at_module_level(call):
         run = f.names.ref("run", f.sites.scope(call))
         if run is not None:
-            return Edit(UNSAFE, lambda updated: wrapped(run, updated))
+            return Edit(UNSAFE, lambda updated: wrapped(run, expression(updated)))
     return None
 
 
@@ -48,7 +49,7 @@ def fix_async_callback(finding: Finding, f: FileFix) -> Optional[Edit]:
     schedule = f.names.helper("_aio_schedule")
     if schedule is None:
         return None
-    return Edit(UNSAFE, lambda updated: wrapped(schedule, updated))
+    return Edit(UNSAFE, lambda updated: wrapped(schedule, expression(updated)))
 
 
 def fix_wait_on_coroutines(finding: Finding, f: FileFix) -> Optional[Edit]:
@@ -77,28 +78,30 @@ def fix_wait_on_coroutines(finding: Finding, f: FileFix) -> Optional[Edit]:
     return Edit(SAFE, _wrapping(call, targets, create_task))
 
 
-def _wrapping(call: cst.Call, targets: List[cst.BaseExpression],
+def _wrapping(call: cst.Call, targets: Sequence[cst.BaseExpression],
               create_task: cst.BaseExpression) -> Callable[[cst.CSTNode], cst.CSTNode]:
     """Wrap the `targets` (elements of the original `call`) in `create_task(...)`; the
     elements are matched by position, since a nested fix may have rewritten them."""
     return lambda updated: _rewrap(call, updated, targets, create_task)
 
 
-def _rewrap(call: cst.Call, updated: cst.CSTNode, targets: List[cst.BaseExpression],
+def _rewrap(call: cst.Call, updated: cst.CSTNode, targets: Sequence[cst.BaseExpression],
             create_task: cst.BaseExpression) -> cst.CSTNode:
     argument = _fs_argument(call)
     new_argument = _fs_argument(updated)  # type: ignore[arg-type]
     assert argument is not None and new_argument is not None
     value, new_value = argument.value, new_argument.value
-    if isinstance(value, _COMPREHENSIONS):
+    replaced: cst.BaseExpression
+    if isinstance(value, _COMPREHENSIONS) and isinstance(new_value, _COMPREHENSIONS):
         replaced = new_value.with_changes(elt=wrapped(create_task, new_value.elt))
     else:
+        assert isinstance(value, _SEQUENCES) and isinstance(new_value, _SEQUENCES)
         elements = [
             new.with_changes(value=wrapped(create_task, new.value))
             if any(old.value is target for target in targets) else new
             for old, new in zip(value.elements, new_value.elements)]
         replaced = new_value.with_changes(elements=elements)
-    return updated.with_deep_changes(new_argument, value=replaced)  # type: ignore[union-attr]
+    return updated.with_deep_changes(new_argument, value=replaced)
 
 
 def _wrap_each(call: cst.Call, argument: cst.Arg, f: FileFix, scope: Scope
@@ -119,7 +122,7 @@ def _wrap_each(call: cst.Call, argument: cst.Arg, f: FileFix, scope: Scope
         comprehension = cst.ListComp(
             elt=wrapped(ensure_future, cst.Name(element)),
             for_in=cst.CompFor(target=cst.Name(element), iter=new_argument.value))
-        return updated.with_deep_changes(new_argument, value=comprehension)  # type: ignore
+        return updated.with_deep_changes(new_argument, value=comprehension)
 
     return Edit(SAFE, apply)
 

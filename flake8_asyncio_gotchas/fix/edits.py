@@ -53,6 +53,13 @@ def awaited(original: cst.BaseExpression, parent: Optional[cst.CSTNode],
     return cst.Await(expression=expression, lpar=lpar, rpar=rpar)
 
 
+def expression(node: cst.CSTNode) -> cst.BaseExpression:
+    """`node`, an edited expression as `Edit.apply` receives it, typed as the expression it is."""
+    if not isinstance(node, cst.BaseExpression):
+        raise TypeError("an expression's edit was given %s" % type(node).__name__)
+    return node
+
+
 def wrapped(function: cst.BaseExpression, value: cst.BaseExpression) -> cst.Call:
     """`function(value)`, `value` keeping its own formatting."""
     return cst.Call(func=function, args=[cst.Arg(value)])

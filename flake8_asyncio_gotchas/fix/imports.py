@@ -169,7 +169,7 @@ class AsyncioNames:
 
     def finish(self, module: cst.Module) -> cst.Module:
         """`module` (the fixed tree) with the imports and helpers the fixes asked for."""
-        body = list(module.body)
+        body: List[cst.BaseStatement] = list(module.body)
         if self.from_additions:
             body = self._extend_from_import(body)
         insert_at = _leading_imports_end(module.with_changes(body=body))
@@ -181,6 +181,7 @@ class AsyncioNames:
             source = HELPERS[name][0]
             if "{create_task}" in source:
                 spelled = self.ref("create_task", self.resolver.module_scope)
+                assert spelled is not None       # helper() asked for it before adding this one
                 source = source.replace("{create_task}", module.code_for_node(spelled))
             statements = list(cst.parse_module(source).body)
             if insert_at or added:

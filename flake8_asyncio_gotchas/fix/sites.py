@@ -5,7 +5,7 @@ surroundings, which the finding does not carry. One parent map per file answers 
 """
 from __future__ import annotations
 
-from typing import Dict, Iterator, Optional
+from typing import Dict, Iterator, List, Optional
 
 import libcst as cst
 
@@ -20,7 +20,7 @@ class Sites:
         self.module = module
         self.resolver = resolver
         self.parent: Dict[cst.CSTNode, cst.CSTNode] = {}
-        stack = [module]
+        stack: List[cst.CSTNode] = [module]
         while stack:
             node = stack.pop()
             for kid in children(node):

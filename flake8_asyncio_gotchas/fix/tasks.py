@@ -2,7 +2,7 @@
 swallowed cancellation."""
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Dict, Optional, Sequence
 
 import libcst as cst
 
@@ -42,8 +42,12 @@ def fix_cancellation_swallowed(finding: Finding, f: FileFix) -> Optional[Edit]:
             in CANCELLED_ERRORS:
         if _reraising_body(handler.body, cst.Raise()) is None:
             return None
-        return Edit(UNSAFE, lambda updated: updated.with_changes(  # type: ignore[attr-defined]
-            body=_reraising_body(updated.body, cst.Raise())))  # type: ignore[attr-defined]
+
+        def reraise(updated: cst.CSTNode) -> cst.CSTNode:
+            assert isinstance(updated, cst.ExceptHandler)
+            return updated.with_changes(body=_reraising_body(updated.body, cst.Raise()))
+
+        return Edit(UNSAFE, reraise)
     cancelled = f.names.ref("CancelledError", scope)
     if cancelled is None or not isinstance(handler.body, cst.IndentedBlock):
         return None
@@ -59,7 +63,8 @@ def fix_cancellation_swallowed(finding: Finding, f: FileFix) -> Optional[Edit]:
 
     def apply(updated: cst.CSTNode) -> cst.CSTNode:
         assert isinstance(updated, cst.ExceptHandler)
-        changes = {"body": _reraising_body(updated.body, check, replace_pass=False)}
+        changes: Dict[str, object] = {
+            "body": _reraising_body(updated.body, check, replace_pass=False)}
         if name is None:                       # `except:` is `except BaseException:`
             changes["type"] = updated.type or cst.Name("BaseException")
             changes["name"] = cst.AsName(cst.Name(fresh))

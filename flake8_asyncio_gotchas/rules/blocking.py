@@ -6,7 +6,7 @@ call is looked at once however many AIO2xx rules there are.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, List, Tuple, Type
+from typing import TYPE_CHECKING, Callable, ClassVar, List, Tuple, Type
 
 import libcst as cst
 
@@ -39,7 +39,7 @@ _TO_THREAD_FIX = ("`f(*args, **kwargs)` becomes `await "
 class BlockingCallRule(Rule):
     """A call from the catalogue whose code is this rule's, made directly in an async def."""
 
-    options: Tuple[Option, ...] = (NONBLOCKING_CALLS,)
+    options: ClassVar[Tuple[Option, ...]] = (NONBLOCKING_CALLS,)
 
     def __init__(self, ctx: "Context") -> None:
         super().__init__(ctx)

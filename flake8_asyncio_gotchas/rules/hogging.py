@@ -126,8 +126,8 @@ class CpuBoundLoop(Rule):
     def __init__(self, ctx: "Context") -> None:
         super().__init__(ctx)
         self.reported: Set[cst.CSTNode] = set()
-        self.threshold: int = self.option("asyncio_cpu_loop_threshold")
-        extra = self.option("asyncio_cpu_heavy_calls")
+        self.threshold = CPU_LOOP_THRESHOLD.value(ctx.settings)
+        extra = CPU_HEAVY_CALLS.value(ctx.settings)
         self.heavy_exact = frozenset(name for name in extra if not name.endswith("."))
         self.heavy_prefixes = HEAVY_CALL_PREFIXES + tuple(n for n in extra if n.endswith("."))
 
@@ -313,7 +313,7 @@ def _assigned_targets(node: cst.CSTNode) -> List[cst.BaseExpression]:
     if isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.NamedExpr, cst.For, cst.CompFor)):
         return [node.target]
     if isinstance(node, cst.AsName):
-        return [node.name]  # type: ignore[list-item]
+        return [node.name]
     if isinstance(node, cst.Del):
         return [node.target]
     return []

@@ -51,7 +51,9 @@ def holds_task(ctx: "Context", expr: cst.BaseExpression) -> bool:
         if ctx.instance_type(expr) in TASK_TYPES:
             return True
         bindings = ctx.names.bindings(expr.value, ctx.scope)
-        return bool(bindings) and all(_binds_task(ctx, binding) for binding in bindings)
+        if not bindings:
+            return False
+        return all(_binds_task(ctx, binding) for binding in bindings)
     if not isinstance(expr, cst.Attribute):
         return False
     if ctx.instance_type(expr) in TASK_TYPES:
@@ -124,7 +126,10 @@ def injects_cancellation(ctx: "Context", node: Union[cst.Try, cst.TryStar]) -> b
 
 
 def _function_injects(ctx: "Context", function: Scope) -> bool:
-    for nested in descendants(function.node.body, into_scopes=False):
+    definition = function.node
+    if not isinstance(definition, cst.FunctionDef):    # the caller checked: narrows the type
+        return False
+    for nested in descendants(definition.body, into_scopes=False):
         # A fake defined here that raises it (in the function's own body, only a raise in the
         # try's body counts: see injects_cancellation).
         if isinstance(nested, cst.FunctionDef) and any(
@@ -134,7 +139,7 @@ def _function_injects(ctx: "Context", function: Scope) -> bool:
             return True
     given: Set[str] = set()          # locals handed to `side_effect=` / `.side_effect =`
     holding: Set[str] = set()        # locals whose value mentions CancelledError
-    for node in descendants(function.node.body, into_scopes=True):
+    for node in descendants(definition.body, into_scopes=True):
         value = None
         if isinstance(node, cst.Arg) and node.keyword is not None \
                 and node.keyword.value in INJECTING_NAMES:

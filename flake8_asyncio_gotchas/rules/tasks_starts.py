@@ -134,7 +134,9 @@ def _through_a_module(ctx: "Context", call: cst.Call) -> bool:
     if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
         return False
     bindings = ctx.names.bindings(func.value.value, ctx.names.module_scope)
-    return bool(bindings) and all(binding.kind == "import" for binding in bindings)
+    if not bindings:
+        return False
+    return all(binding.kind == "import" for binding in bindings)
 
 
 def _started_call(ctx: "Context", value: cst.BaseExpression, scope: Scope
