@@ -382,7 +382,9 @@ def collect_scopes(module: cst.Module) -> "Resolver":
     return Resolver(collector.module_scope, collector.scope_of)
 
 
-_MAX_DEPTH = 6
+# Hops through names, attributes and calls; a cursor of a connection of a module (`cur =
+# conn.cursor()`, `conn = sqlite3.connect(...)`) takes eight.
+_MAX_DEPTH = 10
 
 
 class Resolver:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 # Codes whose calls make a sync helper blocking (AIO206).
 CHAIN_CODES = frozenset({"AIO200", "AIO201", "AIO202", "AIO203", "AIO204"})
 _IN_MEMORY_FILES = frozenset({"io.BytesIO", "io.StringIO"})
+_SQLITE_CONNECT = frozenset({"sqlite3.connect", "sqlite3.dbapi2.connect"})
 
 
 # -- findings ---------------------------------------------------------------------------------
@@ -258,6 +259,8 @@ class BlockingAnalysis:
             return self._opens_named_file(call, scope)
         if when == "bounded":
             return self._bounded_queue(call, scope)
+        if when == "on_disk":
+            return not self._in_memory_database(call, scope)
         return True
 
     def _names_flag(self, expr: cst.BaseExpression, scope: Scope, flags: Tuple[str, ...],
@@ -286,6 +289,23 @@ class BlockingAnalysis:
         if isinstance(first, cst.Call):
             return self.names.qualname(first.func, scope) not in _IN_MEMORY_FILES
         return self.names.instance_type(first, scope) not in _IN_MEMORY_FILES
+
+    def _in_memory_database(self, call: cst.Call, scope: Scope) -> bool:
+        """`sqlite3.connect(":memory:")`, or a method of a connection (or of a cursor of a
+        connection) made that way: no file is touched."""
+        for _ in range(4):
+            if self.names.qualname(call.func, scope) in _SQLITE_CONNECT:
+                database = argument(call, ("database", 0))
+                name = (database.evaluated_value if isinstance(database, cst.SimpleString)
+                        else None)
+                return isinstance(name, str) and ":memory:" in name
+            if not isinstance(call.func, cst.Attribute):
+                return False
+            origin = self._origin_call(call.func.value, scope)
+            if origin is None:
+                return False
+            call = origin
+        return False
 
     def _bounded_queue(self, call: cst.Call, scope: Scope) -> bool:
         """A put blocks only on a queue made with a maxsize (an unbounded put never waits)."""
