@@ -300,19 +300,19 @@ class ConfiguredBlockingCall(BlockingCallRule):
            "standard library's.")
     example = ("# setup.cfg\n"
                "# [flake8]\n"
-               "# asyncio-blocking-calls = psycopg2.connect=asyncpg.connect\n\n"
-               "import psycopg2\n\n"
+               "# asyncio-blocking-calls = pymssql.connect=aioodbc.connect\n\n"
+               "import pymssql\n\n"
                "async def handler():\n"
-               "    conn = psycopg2.connect(DSN)\n")
-    instead = ("import asyncpg\n\n"
+               "    conn = pymssql.connect(DSN)\n")
+    instead = ("import aioodbc\n\n"
                "async def handler():\n"
-               "    conn = await asyncpg.connect(DSN)\n")
+               "    conn = await aioodbc.connect(dsn=DSN)\n")
     limits = ("Names are matched like the built-in ones (imports, aliases, methods through "
               "visible object origins). A configured name that is already in the built-in "
               "catalogue keeps its own code; its replacement, if given, becomes the "
               "suggestion. Configured calls do not make a helper blocking for AIO206.")
     options = (BLOCKING_CALLS, NONBLOCKING_CALLS)
-    example_options = {"--asyncio-blocking-calls": "psycopg2.connect=asyncpg.connect"}
+    example_options = {"--asyncio-blocking-calls": "pymssql.connect=aioodbc.connect"}
     references = ("https://flake8.pycqa.org/en/latest/user/configuration.html",)
 
 
