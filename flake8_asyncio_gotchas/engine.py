@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import os
 import sys
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar
 
 import libcst as cst
 
@@ -31,6 +31,8 @@ from .walk import children
 Result = Tuple[int, int, str, str]
 
 DEBUG = bool(os.environ.get("FLAKE8_ASYNCIO_GOTCHAS_DEBUG"))
+
+T = TypeVar("T")
 
 
 class Context:
@@ -57,6 +59,13 @@ class Context:
     @property
     def parent(self) -> Optional[cst.CSTNode]:
         return self.ancestors[-1] if self.ancestors else None
+
+    def shared_work(self, key: str, make: Callable[["Context"], T]) -> T:
+        """Per-file work that several rules share: made by the first rule that asks."""
+        found = self.shared.get(key)
+        if found is None:
+            found = self.shared[key] = make(self)
+        return found
 
     def qualname(self, expr: cst.BaseExpression) -> Optional[str]:
         return self.names.qualname(expr, self.scope)

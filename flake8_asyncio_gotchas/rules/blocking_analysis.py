@@ -433,7 +433,4 @@ class BlockingAnalysis:
 
 def analysis(ctx: "Context") -> BlockingAnalysis:
     """The file's shared analysis, made by the first AIO2xx rule that asks."""
-    found = ctx.shared.get("blocking")
-    if found is None:
-        found = ctx.shared["blocking"] = BlockingAnalysis(ctx)
-    return found
+    return ctx.shared_work("blocking", BlockingAnalysis)
