@@ -1,4 +1,4 @@
-"""The fixtures of AIO100, AIO300-AIO301 and AIO400-AIO403 prove themselves at runtime.
+"""The fixtures of AIO100, AIO300-AIO302 and AIO400-AIO403 prove themselves at runtime.
 
 Each case runs one fixture in a subprocess through tests/runtime_harness.py (asyncio debug
 mode, small parameters, sleeps scaled down, the loop kept running briefly after `main()` the
@@ -8,7 +8,7 @@ carry no mark of the rule.
 
 Symptoms:
 - AIO100: Python's "coroutine '...' was never awaited" RuntimeWarning;
-- AIO300: debug mode's "Executing <Task ...> took N seconds" slow-callback warning;
+- AIO300, AIO302: debug mode's "Executing <Task ...> took N seconds" slow-callback warning;
 - AIO301, AIO403: a hang (the program does not finish within its timeout);
 - AIO400, AIO401: asyncio's "Task exception was never retrieved";
 - AIO402: the child task ran and failed, and its error appears nowhere in the output.
@@ -35,6 +35,7 @@ FINISH_TIMEOUT = 30.0  # a run expected to finish gets room on a loaded machine
 SYMPTOMS = {
     "AIO100": re.compile(r"coroutine '[\w.<>]+' was never awaited"),
     "AIO300": re.compile(r"Executing <Task .*> took \d+\.\d+ seconds"),
+    "AIO302": re.compile(r"Executing <Task .*> took \d+\.\d+ seconds"),
     "AIO400": re.compile(r"(Task|Future) exception was never retrieved"),
     "AIO401": re.compile(r"(Task|Future) exception was never retrieved"),
 }
@@ -59,8 +60,19 @@ CASES = [
     Case("hogging/runtime_cpu_loop.py", "AIO300", True),
     Case("hogging/runtime_cpu_loop_yields.py", "AIO300", False),
     Case("hogging/runtime_cpu_loop_executor.py", "AIO300", False),
+    Case("hogging/runtime_long_literal_loop.py", "AIO300", True),
+    Case("hogging/runtime_long_literal_loop_yields.py", "AIO300", False),
+    Case("hogging/runtime_quadratic_loop.py", "AIO300", True),
+    Case("hogging/runtime_quadratic_loop_yields.py", "AIO300", False),
+    Case("hogging/runtime_parse_rows.py", "AIO300", True),
+    Case("hogging/runtime_parse_rows_yields.py", "AIO300", False),
     Case("hogging/runtime_busy_wait.py", "AIO301", True),
     Case("hogging/runtime_busy_wait_fixed.py", "AIO301", False),
+    Case("hogging/runtime_busy_wait_logging.py", "AIO301", True),
+    Case("hogging/runtime_busy_wait_unawaited.py", "AIO301", True),
+    Case("hogging/runtime_busy_wait_logging_fixed.py", "AIO301", False),
+    Case("hogging/runtime_slow_call.py", "AIO302", True),
+    Case("hogging/runtime_slow_call_offloaded.py", "AIO302", False),
     Case("tasks/runtime_dangling_task.py", "AIO400", True),
     Case("tasks/runtime_background_set.py", "AIO400", False),
     Case("tasks/runtime_unobserved_task.py", "AIO401", True),
