@@ -192,7 +192,7 @@ class BlockingAnalysis:
         if kind is None or kind not in self.catalogue.enter_types:
             return None
         entry = self.catalogue.lookup(kind + ".__enter__")
-        if entry is None:
+        if entry is None or (entry.when == "on_disk" and self._made_in_memory(expr, scope)):
             return None
         return Hit(expr, entry.code, "`with` on a `%s`" % kind,
                    "with %s" % (dotted_name(expr) or "…"), entry.instead, None)
@@ -293,19 +293,29 @@ class BlockingAnalysis:
     def _in_memory_database(self, call: cst.Call, scope: Scope) -> bool:
         """`sqlite3.connect(":memory:")`, or a method of a connection (or of a cursor of a
         connection) made that way: no file is touched."""
+        if self.names.qualname(call.func, scope) in _SQLITE_CONNECT:
+            return self._opens_memory(call)
+        return isinstance(call.func, cst.Attribute) and self._made_in_memory(call.func.value,
+                                                                             scope)
+
+    def _made_in_memory(self, expr: cst.BaseExpression, scope: Scope) -> bool:
+        """Whether the sqlite3 object `expr` holds comes from a `":memory:"` connection."""
         for _ in range(4):
-            if self.names.qualname(call.func, scope) in _SQLITE_CONNECT:
-                database = argument(call, ("database", 0))
-                name = (database.evaluated_value if isinstance(database, cst.SimpleString)
-                        else None)
-                return isinstance(name, str) and ":memory:" in name
-            if not isinstance(call.func, cst.Attribute):
-                return False
-            origin = self._origin_call(call.func.value, scope)
+            origin = self._origin_call(expr, scope)
             if origin is None:
                 return False
-            call = origin
+            if self.names.qualname(origin.func, scope) in _SQLITE_CONNECT:
+                return self._opens_memory(origin)
+            if not isinstance(origin.func, cst.Attribute):
+                return False
+            expr = origin.func.value
         return False
+
+    @staticmethod
+    def _opens_memory(connect: cst.Call) -> bool:
+        database = argument(connect, ("database", 0))
+        name = database.evaluated_value if isinstance(database, cst.SimpleString) else None
+        return isinstance(name, str) and ":memory:" in name
 
     def _bounded_queue(self, call: cst.Call, scope: Scope) -> bool:
         """A put blocks only on a queue made with a maxsize (an unbounded put never waits)."""
