@@ -73,8 +73,9 @@ class CpuBoundLoop(Rule):
               "fetching them cost); nested loops over different collections "
               "(`for section in doc.sections: for field in section.fields`), whose size the "
               "code does not tell; `re` calls (matching each header or line is how parsers "
-              "work); `while` loops counting to a literal; comprehensions on their own. Of "
-              "nested long loops only the outermost is reported.")
+              "work); `while` loops counting to a literal; comprehensions on their own; loops "
+              "with a suspension point, which let other tasks run at every iteration that "
+              "reaches it. Of nested long loops only the outermost is reported.")
     options = (
         CPU_LOOP_THRESHOLD,
         LONG_LOOP_THRESHOLD,
@@ -199,8 +200,10 @@ class BusyWait(Rule):
               "and calls nothing but calls that change no state: a few pure builtins "
               "(`print`, `len`, ...), `time.sleep()`, logging (`logging`, a logger from "
               "`logging.getLogger()`, `loguru`, `structlog`), and coroutine functions called "
-              "without `await` (their body never runs). A body with such calls (beyond the "
-              "pure builtins) is reported only in a module that starts no threads (imports "
+              "without `await` (their body never runs). Any other call may change the state "
+              "(a method of the object, a function given it) and keeps the loop quiet. A body "
+              "with such calls (beyond the pure builtins) is reported only in a module that "
+              "starts no threads (imports "
               "`threading`, `_thread` or `concurrent.futures`, or calls `asyncio.to_thread()` "
               "or `run_in_executor()`): a thread may change the state while the loop sleeps "
               "or logs. A `while True:` loop is never reported.")
@@ -234,9 +237,14 @@ class BusyWait(Rule):
         if self.starts_threads:
             return
         func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value in THREAD_STARTER_METHODS:
-            self.starts_threads = True
-        elif self.ctx.qualname(func) in THREAD_STARTERS:
+        if isinstance(func, cst.Attribute):
+            last = func.attr.value
+            if last in THREAD_STARTER_METHODS:
+                self.starts_threads = True
+                return
+            if last not in _THREAD_STARTER_LAST_NAMES:
+                return
+        if self.ctx.qualname(func) in THREAD_STARTERS:
             self.starts_threads = True
 
     def finish(self) -> None:
@@ -341,6 +349,7 @@ class BusyWait(Rule):
 _PURE = "pure"
 _CALLS = "calls"
 _THREAD_MODULES = ("threading", "_thread", "concurrent.futures")
+_THREAD_STARTER_LAST_NAMES = frozenset(name.rpartition(".")[2] for name in THREAD_STARTERS)
 
 
 def _assigned_targets(node: cst.CSTNode) -> List[cst.BaseExpression]:

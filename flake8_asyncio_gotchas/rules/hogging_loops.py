@@ -79,13 +79,22 @@ class LoopJudge:
         slow_exact, slow_prefixes = _split(settings["asyncio_cpu_slow_calls"])
         self.slow_exact = SLOW_CALLS | slow_exact
         self.slow_prefixes = slow_prefixes
+        # A method call whose name ends in none of these cannot be slow (cheap rejection; a
+        # bare name may be an alias, so it is always resolved).
+        self.slow_last_names: Optional[FrozenSet[str]] = None if slow_prefixes else frozenset(
+            [name.rpartition(".")[2] for name in self.slow_exact]
+            + [method for methods in SLOW_METHODS.values() for method in methods])
         self._verdicts: Dict[cst.CSTNode, Optional[Verdict]] = {}
 
     # -- calls --------------------------------------------------------------------------------
 
     def slow_call(self, call: cst.Call) -> Optional[str]:
         """The qualified name of a call that is slow even once (AIO302), or None."""
-        name = self.ctx.qualname(call.func)
+        func = call.func
+        if (isinstance(func, cst.Attribute) and self.slow_last_names is not None
+                and func.attr.value not in self.slow_last_names):
+            return None
+        name = self.ctx.qualname(func)
         if name is None or not self._is_slow(name):
             return None
         rounds = ROUNDS_ARGUMENT.get(name)
