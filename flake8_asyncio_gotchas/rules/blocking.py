@@ -165,8 +165,10 @@ class BlockingFileIO(BlockingCallRule):
               "`fileobj=`) are not reported. Reads and writes on an already opened file "
               "object are not reported (the `open` is). `sqlite3` is followed from "
               "`sqlite3.connect(...)` to the connection and its cursors (`conn.cursor()`, "
-              "`conn.execute(...)`), also through `self.conn`; a database opened as "
-              "`\":memory:\"` touches no file and is not reported.")
+              "`conn.execute(...)`), also through `self.conn`; a database that may be in "
+              "memory (`\":memory:\"`, a `mode=memory` URI, or a name or expression that "
+              "says `memory`, such as `generate_in_memory_db_uri()`) is not reported. "
+              "`with sqlite3.connect(...) as conn:` is one finding, on the connect call.")
     references = (_EVENT_LOOP,
                   "https://docs.python.org/3/library/asyncio-task.html#running-in-threads")
 

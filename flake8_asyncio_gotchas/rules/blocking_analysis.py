@@ -192,8 +192,13 @@ class BlockingAnalysis:
         if kind is None or kind not in self.catalogue.enter_types:
             return None
         entry = self.catalogue.lookup(kind + ".__enter__")
-        if entry is None or (entry.when == "on_disk" and self._made_in_memory(expr, scope)):
+        if entry is None:
             return None
+        if entry.when == "on_disk" and (
+                self._made_in_memory(expr, scope) or (
+                    isinstance(expr, cst.Call)
+                    and self.names.qualname(expr.func, scope) in _SQLITE_CONNECT)):
+            return None     # `with sqlite3.connect(...)`: the connect call is the finding
         return Hit(expr, entry.code, "`with` on a `%s`" % kind,
                    "with %s" % (dotted_name(expr) or "…"), entry.instead, None)
 
@@ -294,7 +299,7 @@ class BlockingAnalysis:
         """`sqlite3.connect(":memory:")`, or a method of a connection (or of a cursor of a
         connection) made that way: no file is touched."""
         if self.names.qualname(call.func, scope) in _SQLITE_CONNECT:
-            return self._opens_memory(call)
+            return self._opens_memory(call, scope)
         return isinstance(call.func, cst.Attribute) and self._made_in_memory(call.func.value,
                                                                              scope)
 
@@ -305,17 +310,26 @@ class BlockingAnalysis:
             if origin is None:
                 return False
             if self.names.qualname(origin.func, scope) in _SQLITE_CONNECT:
-                return self._opens_memory(origin)
+                return self._opens_memory(origin, scope)
             if not isinstance(origin.func, cst.Attribute):
                 return False
             expr = origin.func.value
         return False
 
-    @staticmethod
-    def _opens_memory(connect: cst.Call) -> bool:
+    def _opens_memory(self, connect: cst.Call, scope: Scope) -> bool:
+        """Whether the database may be in memory: `":memory:"`, `"file::memory:"`,
+        `"file:x?mode=memory"`, or an expression (or a value of the name) that says memory
+        (`generate_in_memory_db_uri()`): precision first."""
         database = argument(connect, ("database", 0))
-        name = database.evaluated_value if isinstance(database, cst.SimpleString) else None
-        return isinstance(name, str) and ":memory:" in name
+        if database is None:
+            return False
+        candidates: List[cst.CSTNode] = [database]
+        if isinstance(database, cst.Name):
+            candidates.extend(binding.node for binding in
+                              self.names.bindings(database.value, scope) or ()
+                              if binding.node is not None)
+        module = self.ctx.module
+        return any("memory" in module.code_for_node(node).lower() for node in candidates)
 
     def _bounded_queue(self, call: cst.Call, scope: Scope) -> bool:
         """A put blocks only on a queue made with a maxsize (an unbounded put never waits)."""

@@ -17,8 +17,8 @@ from typing import (TYPE_CHECKING, Callable, Dict, FrozenSet, Iterable, List, Na
 
 import libcst as cst
 
-from ..calls.hogging import (AGGREGATES, HEAVY_CALL_PREFIXES, ITERATION_WRAPPERS, LINEAR_METHODS,
-                             QUICK_ROUNDS, ROUNDS_ARGUMENT, SLOW_CALLS, SLOW_METHODS)
+from ..calls.hogging import (AGGREGATES, HEAVY_CALL_PREFIXES, ITERATION_WRAPPERS, QUICK_ROUNDS,
+                             ROUNDS_ARGUMENT, SLOW_CALLS, SLOW_METHODS)
 from ..names import dotted_name
 from ..walk import children, descendants
 from .blocking_catalogue import argument
@@ -133,12 +133,14 @@ class LoopJudge:
         if count is not None and count <= self.threshold:
             return None
         kind = self._describe(loop)
-        if count is not None and count > self.long_threshold:
+        if count is not None and count > self.long_threshold and not _leaves_early(loop):
             return Verdict(kind, "runs %s iterations" % format(count, ","))
-        heavy = self._heavy_call(roots)
+        data = self.data_of(loop.iter) if isinstance(loop, cst.For) else None
+        # Over a collection, the loop is as long as the data: only work that is heavy
+        # whatever the item's size counts (a slow call), or going over the data again.
+        heavy = self._heavy_call(roots, slow_only=data is not None and count is None)
         if heavy is not None:
             return Verdict(kind, "calls `%s()` on each iteration" % heavy)
-        data = self.data_of(loop.iter) if isinstance(loop, cst.For) else None
         if data is not None and self._goes_over_again(loop.body, data):
             return Verdict(kind, "goes over `%s` again on each iteration" % data)
         return None
@@ -153,14 +155,15 @@ class LoopJudge:
         data = self.data_of(loop.iter)
         return "`for` loop over `%s`" % data if data else "`for` loop"
 
-    def _heavy_call(self, roots: List[cst.CSTNode]) -> Optional[str]:
-        """A heavy callee in the loop (the shortest name), or None."""
+    def _heavy_call(self, roots: List[cst.CSTNode], slow_only: bool) -> Optional[str]:
+        """A heavy (or, with `slow_only`, slow) callee in the loop (the shortest name)."""
+        is_heavy = self._is_slow if slow_only else self._is_heavy
         heavy: Optional[str] = None
         for root in roots:
             for node in descendants(root, into_scopes=False):
                 if isinstance(node, cst.Call):
                     called = self.ctx.qualname(node.func)
-                    if called is not None and self._is_heavy(called) and (
+                    if called is not None and is_heavy(called) and (
                             heavy is None or len(called) < len(heavy)):
                         heavy = called
         return heavy
@@ -244,14 +247,9 @@ class LoopJudge:
         for node in descendants(body, into_scopes=False):
             if isinstance(node, (cst.For, cst.CompFor)) and self._whole(node.iter, data):
                 return True
-            if not isinstance(node, cst.Call):
-                continue
-            func = node.func
-            if (isinstance(func, cst.Attribute) and func.attr.value in LINEAR_METHODS
-                    and dotted_name(func.value) == data):
-                return True
-            if (node.args and not node.args[0].star
-                    and self.ctx.qualname(func) in AGGREGATES
+            if (isinstance(node, cst.Call) and node.args and not node.args[0].star
+                    and isinstance(node.args[0].value, cst.Subscript)
+                    and self.ctx.qualname(node.func) in AGGREGATES
                     and self._whole(node.args[0].value, data)):
                 return True
         return False
@@ -262,6 +260,22 @@ class LoopJudge:
         if isinstance(expr, cst.Subscript) and _narrow_slice(expr, self.ctx.module):
             return False
         return self.data_of(expr) == data
+
+
+def _leaves_early(loop: Loop) -> bool:
+    """A `break` or `return` that leaves `loop` (not one of an inner loop or function)."""
+    stack = children(loop.body)
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (cst.Break, cst.Return)):
+            return True
+        if isinstance(current, (cst.For, cst.While)):
+            stack.extend(n for n in descendants(current.body, into_scopes=False)
+                         if isinstance(n, cst.Return))
+            continue
+        if not isinstance(current, _SCOPES):
+            stack.extend(children(current))
+    return False
 
 
 def _range_length(start: int, stop: int, step: int) -> Optional[int]:
