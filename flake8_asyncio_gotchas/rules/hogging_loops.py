@@ -138,12 +138,22 @@ class LoopJudge:
         data = self.data_of(loop.iter) if isinstance(loop, cst.For) else None
         # Over a collection, the loop is as long as the data: only work that is heavy
         # whatever the item's size counts (a slow call), or going over the data again.
-        heavy = self._heavy_call(roots, slow_only=data is not None and count is None)
+        over_collection = (isinstance(loop, cst.For) and count is None
+                           and not self._counts(loop.iter))
+        heavy = self._heavy_call(roots, slow_only=over_collection)
         if heavy is not None:
             return Verdict(kind, "calls `%s()` on each iteration" % heavy)
         if data is not None and self._goes_over_again(loop.body, data):
             return Verdict(kind, "goes over `%s` again on each iteration" % data)
         return None
+
+    def _counts(self, iterable: cst.BaseExpression) -> bool:
+        """`range(n)` (not `range(len(rows))`) or `itertools.count()`: a count, not data."""
+        if not isinstance(iterable, cst.Call):
+            return False
+        called = self.ctx.qualname(iterable.func)
+        return called == "itertools.count" or (called == "range"
+                                               and _len_argument(iterable) is None)
 
     def _describe(self, loop: Loop) -> str:
         if isinstance(loop, cst.While):
