@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import ast
 import logging
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type
+from typing import (Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Type,
+                    TypeVar)
 
 import libcst as cst
 
@@ -44,6 +45,9 @@ LOG = logging.getLogger("flake8.asyncio_gotchas")
 def _log_rule_failure(rule: Rule, filename: str, error: Exception) -> None:
     LOG.warning("rule %s failed on %s: %r", rule.code, filename, error,
                 exc_info=LOG.isEnabledFor(logging.DEBUG))
+
+
+T = TypeVar("T")
 
 
 class Context:
@@ -70,6 +74,13 @@ class Context:
     @property
     def parent(self) -> Optional[cst.CSTNode]:
         return self.ancestors[-1] if self.ancestors else None
+
+    def shared_work(self, key: str, make: Callable[["Context"], T]) -> T:
+        """Per-file work that several rules share: made by the first rule that asks."""
+        found = self.shared.get(key)
+        if found is None:
+            found = self.shared[key] = make(self)
+        return found
 
     def qualname(self, expr: cst.BaseExpression) -> Optional[str]:
         return self.names.qualname(expr, self.scope)

@@ -449,7 +449,9 @@ def collect_scopes(module: cst.Module) -> "Resolver":
                     collector.compound)
 
 
-_MAX_DEPTH = 6
+# Hops through names, attributes and calls; a cursor of a connection of a module (`cur =
+# conn.cursor()`, `conn = sqlite3.connect(...)`) takes eight.
+_MAX_DEPTH = 10
 
 # Annotations whose object is their argument's (or None), and collections whose element type
 # an annotation's argument names.

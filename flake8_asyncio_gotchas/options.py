@@ -113,10 +113,22 @@ CPU_LOOP_THRESHOLD = Option(
     "short and never reported by AIO300.",
     parse_non_negative_int, metavar="N")
 
+LONG_LOOP_THRESHOLD = Option(
+    "--asyncio-long-loop-threshold", 1000000,
+    "A loop whose iteration count, known from literals (nested literal loops multiply), is "
+    "above this is reported by AIO300 whatever its body does.",
+    parse_non_negative_int, metavar="N")
+
 CPU_HEAVY_CALLS = Option(
     "--asyncio-cpu-heavy-calls", "",
     "Comma-separated qualified names of CPU-heavy functions (or prefixes ending in '.') that "
     "AIO300 treats like `hashlib` calls, e.g. `numpy.linalg.,mylib.solve`.",
+    parse_names, metavar="NAMES")
+
+CPU_SLOW_CALLS = Option(
+    "--asyncio-cpu-slow-calls", "",
+    "Comma-separated qualified names of functions (or prefixes ending in '.') slow even when "
+    "called once, that AIO302 reports like `bcrypt.hashpw`, e.g. `mylib.render_report`.",
     parse_names, metavar="NAMES")
 
 CHECK_TESTS_CHOICES = ("bugs", "all")
@@ -156,4 +168,5 @@ ENGINE_OPTIONS: Tuple[Option, ...] = (CHECK_TESTS, TEST_PATHS)
 
 # In the order the README lists them.
 ALL_OPTIONS: Tuple[Option, ...] = (
-    NONBLOCKING_CALLS, BLOCKING_CALLS, CPU_LOOP_THRESHOLD, CPU_HEAVY_CALLS) + ENGINE_OPTIONS
+    NONBLOCKING_CALLS, BLOCKING_CALLS, CPU_LOOP_THRESHOLD, LONG_LOOP_THRESHOLD, CPU_HEAVY_CALLS,
+    CPU_SLOW_CALLS) + ENGINE_OPTIONS

@@ -44,6 +44,7 @@ SCAFFOLDING_IN_TESTS: Dict[str, str] = {
     "AIO205": ("an event loop started inside a running one raises `RuntimeError` at once: "
                + _LOUD + " (a test of that error)"),
     "AIO300": "CPU-heavy set-up in a test delays only that test",
+    "AIO302": "a password hashed or a key derived in a test delays only that test",
     "AIO301": ("a loop that can never end hangs the test: " + _LOUD + " (the state it waits "
                "for is changed by a thread the test started)"),
     "AIO400": _TASKS, "AIO401": _TASKS, "AIO402": _TASKS, "AIO403": _TASKS,

@@ -11,7 +11,7 @@ from flake8_asyncio_gotchas.calls.blocking import BLOCKING_CALLS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "blocking"
 CALL = re.compile(r"^AIO20[0-5] `([\w.]+)\(\)` blocks")
-ENTER = re.compile(r"^AIO204 `with` on a `([\w.]+)` blocks")
+ENTER = re.compile(r"^AIO20[0-5] `with` on a `([\w.]+)` blocks")
 
 
 def reported_names() -> Set[str]:

@@ -17,6 +17,8 @@ CASES = [
     ("runtime_blocking_sleep_offloaded.py", False),
     ("runtime_thread_lock.py", True),
     ("runtime_asyncio_lock.py", False),
+    ("runtime_sqlite.py", True),
+    ("runtime_sqlite_offloaded.py", False),
 ]
 
 

@@ -235,9 +235,11 @@ def test_expressions_nested_thousands_deep(form: str, depth: int) -> None:
 
 
 def test_statements_nested_to_the_indentation_limit() -> None:
-    """99 blocks deep (CPython allows 100 indentation levels), the bug innermost."""
+    """99 blocks deep (CPython allows 100 indentation levels), the bug innermost.
+
+    Each loop goes over its own collection (loops over the same one, nested, are AIO300's)."""
     depth = 98
-    body = "".join("    " * (i + 1) + ("if x:\n" if i % 2 else "for x in y:\n")
+    body = "".join("    " * (i + 1) + ("if x:\n" if i % 2 else "for x in y%d:\n" % i)
                    for i in range(depth))
     source = ("async def fetch():\n    pass\n\nasync def main():\n" + body
               + "    " * (depth + 1) + "fetch()\n")

@@ -1,4 +1,4 @@
-"""The fixtures of AIO100, AIO103, AIO300-AIO301 and AIO400-AIO403 prove themselves at runtime.
+"""The fixtures of AIO100, AIO103, AIO300-AIO302 and AIO400-AIO403 prove themselves at runtime.
 
 Each case runs one fixture in a subprocess through tests/runtime_harness.py (asyncio debug
 mode, small parameters, sleeps scaled down, the loop kept running briefly after `main()` the
@@ -10,8 +10,8 @@ Symptoms, and what ties them to the marked line:
 - AIO100: Python's "FILE:LINE: RuntimeWarning: coroutine '...' was never awaited";
 - AIO103: "TypeError: Passing coroutines is forbidden", raised at the line (Python 3.11+;
   before, "FILE:LINE: DeprecationWarning: The explicit passing of coroutine objects...");
-- AIO300: debug mode's "Executing <Task ...> took N seconds", and the harness found the loop's
-  thread busy in the marked statement for most of that time;
+- AIO300, AIO302: debug mode's "Executing <Task ...> took N seconds", and the harness found the
+  loop's thread busy in the marked statement for most of that time;
 - AIO301: a hang, with the loop's thread busy in the marked loop, and what the program prints
   after the loop never printed;
 - AIO403: a hang, with the handler's message printed and the timeout's never;
@@ -43,7 +43,8 @@ else:
                     "asyncio.wait() is deprecated")
 HANGS = {"AIO301", "AIO403"}
 SYMPTOMS = {"AIO100": NEVER_AWAITED, "AIO103": re.escape(WAIT_SYMPTOM), "AIO300": SLOW_STEP.pattern,
-            "AIO400": NEVER_RETRIEVED.pattern, "AIO401": NEVER_RETRIEVED.pattern}
+            "AIO302": SLOW_STEP.pattern, "AIO400": NEVER_RETRIEVED.pattern,
+            "AIO401": NEVER_RETRIEVED.pattern}
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,19 @@ CASES = [
     Case("hogging/runtime_cpu_loop.py", "AIO300", True, ("Done calculating 1500000",)),
     Case("hogging/runtime_cpu_loop_yields.py", "AIO300", False),
     Case("hogging/runtime_cpu_loop_executor.py", "AIO300", False),
+    Case("hogging/runtime_long_literal_loop.py", "AIO300", True),
+    Case("hogging/runtime_long_literal_loop_yields.py", "AIO300", False),
+    Case("hogging/runtime_quadratic_loop.py", "AIO300", True),
+    Case("hogging/runtime_quadratic_loop_yields.py", "AIO300", False),
+    Case("hogging/runtime_parse_records.py", "AIO300", True),
+    Case("hogging/runtime_parse_records_yields.py", "AIO300", False),
     Case("hogging/runtime_busy_wait.py", "AIO301", True, ("waiting",), ("ready",)),
     Case("hogging/runtime_busy_wait_fixed.py", "AIO301", False, ("waiting", "ready")),
+    Case("hogging/runtime_busy_wait_logging.py", "AIO301", True, (), ("ready",)),
+    Case("hogging/runtime_busy_wait_unawaited.py", "AIO301", True, (), ("ready",)),
+    Case("hogging/runtime_busy_wait_logging_fixed.py", "AIO301", False, ("ready",)),
+    Case("hogging/runtime_slow_call.py", "AIO302", True, ("derived",)),
+    Case("hogging/runtime_slow_call_offloaded.py", "AIO302", False),
     Case("tasks/runtime_dangling_task.py", "AIO400", True, ("handler finished",)),
     Case("tasks/runtime_background_set.py", "AIO400", False),
     Case("tasks/runtime_unobserved_task.py", "AIO401", True, ("main finished",)),
@@ -104,7 +116,7 @@ def check_symptom_at(case: Case, line: int, outcome: Run) -> None:
             re.escape(path.name), line, re.escape(WAIT_SYMPTOM))
         assert re.search(warning, outcome.output), (
             "no deprecation warning naming line %d:\n%s" % (line, tail))
-    elif code == "AIO300":
+    elif code in ("AIO300", "AIO302"):
         assert SLOW_STEP.search(outcome.output), "no slow step:\n" + tail
         assert held_at(outcome, path, line) >= HELD_FOR, (
             "the loop was not held at line %d:\n%s" % (line, tail))

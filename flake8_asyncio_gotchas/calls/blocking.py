@@ -40,6 +40,8 @@ class Blocking:
     #     (code that does gets after checking there is an item: check-then-get);
     #   "sleep": not with a literal 0 argument, unless spinning in a loop with no suspension
     #     point.
+    #   "on_disk": only when the sqlite3 database is not `":memory:"` (as far as the
+    #     connection's origin is visible).
     when: str = ""
 
 
@@ -120,6 +122,35 @@ _methods(["ftplib.FTP"],
           "storbinary", "storlines", "size", "delete", "rename", "mkd", "rmd", "sendcmd",
           "voidcmd", "quit"), NETWORK, FTP)
 _add(["xmlrpc.client.ServerProxy.*"], NETWORK, TO_THREAD)
+# Synchronous database, cache and cloud clients: every command is a network round trip.
+# Typed through the call that made the object (`conn = psycopg2.connect(...)`,
+# `self.r = redis.Redis(...)`, `s3 = boto3.client("s3")`; see RETURNS below).
+DB_DRIVER = ("use an async driver (`asyncpg`, `psycopg.AsyncConnection`, `aiomysql`), or "
+             "`await asyncio.to_thread(...)`")
+_add(["psycopg2.connect", "psycopg.connect", "pymysql.connect"], NETWORK, DB_DRIVER)
+_methods(["psycopg2.extensions.connection", "psycopg.Connection",
+          "pymysql.connections.Connection"], ("commit", "rollback"), NETWORK, DB_DRIVER)
+_methods(["psycopg.Connection"], ("execute",), NETWORK, DB_DRIVER)
+_methods(["psycopg2.extensions.cursor", "psycopg.Cursor", "pymysql.cursors.Cursor"],
+         ("execute", "executemany", "callproc", "fetchone", "fetchall", "fetchmany"),
+         NETWORK, DB_DRIVER)
+_add(["psycopg2.extensions.connection.__enter__", "psycopg.Connection.__enter__"], NETWORK,
+     DB_DRIVER)
+REDIS = "use `redis.asyncio.Redis` and `await r.get(...)`"
+REDIS_COMMANDS = (
+    "execute_command", "ping", "get", "set", "setex", "setnx", "getset", "mget", "mset",
+    "delete", "exists", "expire", "ttl", "incr", "incrby", "decr", "decrby", "keys", "scan",
+    "hget", "hset", "hmget", "hmset", "hgetall", "hdel", "hincrby", "hkeys", "hvals",
+    "lpush", "rpush", "lpop", "rpop", "blpop", "brpop", "lrange", "llen", "lrem",
+    "sadd", "srem", "smembers", "sismember", "scard", "zadd", "zrem", "zrange",
+    "zrangebyscore", "zscore", "zincrby", "zcard", "publish", "xadd", "xread", "xrange",
+    "flushdb", "flushall")
+_methods(["redis.Redis"], REDIS_COMMANDS, NETWORK, REDIS)
+_methods(["redis.client.Pipeline"], ("execute",), NETWORK, REDIS)
+# Every method of a boto3 client is a call to the service, but the few that only build
+# objects or URLs locally (NOT_BLOCKING below).
+_add(["boto3.client.*"], NETWORK,
+     "use `aioboto3` / `aiobotocore`, or `await asyncio.to_thread(client.method, ...)`")
 
 # -- AIO202: processes ----------------------------------------------------------------------
 _add(["subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
@@ -155,6 +186,13 @@ _add(["shutil." + name for name in ("copy", "copy2", "copyfile", "copyfileobj", 
 _add(["tarfile.open", "zipfile.ZipFile"], FILE, TO_THREAD, when="file")
 CONSOLE = ("read stdin through `loop.connect_read_pipe()`, or "
            "`await asyncio.to_thread(...)`")
+SQLITE = "use `aiosqlite`, or `await asyncio.to_thread(...)` for the whole database work"
+_add(["sqlite3.connect", "sqlite3.dbapi2.connect"], FILE, SQLITE, when="on_disk")
+_methods(["sqlite3.Connection"], ("execute", "executemany", "executescript", "commit",
+                                  "rollback", "backup", "__enter__"), FILE, SQLITE,
+         when="on_disk")
+_methods(["sqlite3.Cursor"], ("execute", "executemany", "executescript", "fetchone",
+                              "fetchall", "fetchmany"), FILE, SQLITE, when="on_disk")
 _add(["input", "getpass.getpass", "sys.stdin.read", "sys.stdin.readline",
       "sys.stdin.readlines", "sys.stdin.buffer.read", "sys.stdin.buffer.readline"],
      FILE, CONSOLE)
@@ -216,6 +254,13 @@ _add(["asyncio.run", "asyncio.Runner.run", LOOP + ".run_until_complete"], LOOP_I
 _add([LOOP + ".run_forever"], LOOP_IN_LOOP,
      "the loop is already running: schedule the work with `asyncio.create_task()`")
 
+# Methods of a `.*` type above that do no I/O: never reported.
+NOT_BLOCKING: Tuple[str, ...] = (
+    "boto3.client.generate_presigned_url", "boto3.client.generate_presigned_post",
+    "boto3.client.get_paginator", "boto3.client.get_waiter", "boto3.client.can_paginate",
+    "boto3.client.close",
+)
+
 # Types reached under another name, and what factory functions return.
 RETURNS: Dict[str, str] = {
     "requests.session": "requests.Session",
@@ -265,4 +310,27 @@ RETURNS: Dict[str, str] = {
     "concurrent.futures.Executor.submit": "concurrent.futures.Future",
     "asyncio.run_coroutine_threadsafe": "concurrent.futures.Future",
     "asyncio.runners.Runner": "asyncio.Runner",
+    "sqlite3.connect": "sqlite3.Connection",
+    "sqlite3.dbapi2.connect": "sqlite3.Connection",
+    "sqlite3.Connection.cursor": "sqlite3.Cursor",
+    "sqlite3.Connection.execute": "sqlite3.Cursor",
+    "sqlite3.Connection.executemany": "sqlite3.Cursor",
+    "sqlite3.Connection.executescript": "sqlite3.Cursor",
+    "psycopg2.connect": "psycopg2.extensions.connection",
+    "psycopg2.extensions.connection.cursor": "psycopg2.extensions.cursor",
+    "psycopg.connect": "psycopg.Connection",
+    "psycopg.Connection.connect": "psycopg.Connection",
+    "psycopg.Connection.cursor": "psycopg.Cursor",
+    "psycopg.Connection.execute": "psycopg.Cursor",
+    "pymysql.connect": "pymysql.connections.Connection",
+    "pymysql.Connect": "pymysql.connections.Connection",
+    "pymysql.connections.Connection.cursor": "pymysql.cursors.Cursor",
+    "redis.StrictRedis": "redis.Redis",
+    "redis.client.Redis": "redis.Redis",
+    "redis.client.StrictRedis": "redis.Redis",
+    "redis.from_url": "redis.Redis",
+    "redis.Redis.from_url": "redis.Redis",
+    "redis.Redis.pipeline": "redis.client.Pipeline",
+    "boto3.session.Session": "boto3.Session",
+    "boto3.Session.client": "boto3.client",
 }

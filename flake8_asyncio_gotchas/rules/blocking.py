@@ -104,7 +104,8 @@ class BlockingNetworkCall(BlockingCallRule):
     message = "AIO201 {what} blocks the event loop: {instead}"
     summary = ("Synchronous network clients inside async def: `requests`, `urllib`, "
                "`urllib3`, `http.client`, sync `httpx`, blocking `socket` calls, `smtplib`, "
-               "`ftplib`, `xmlrpc.client`.")
+               "`ftplib`, `xmlrpc.client`, database drivers (`psycopg2`, `psycopg`, "
+               "`pymysql`), `redis.Redis`, `boto3` clients.")
     why = ("A synchronous client waits for the network in the event loop's thread: every other "
            "task stalls for the whole round trip, DNS lookup included, and a slow server "
            "freezes the application.")
@@ -119,7 +120,16 @@ class BlockingNetworkCall(BlockingCallRule):
     limits = (_LIMITS + " Methods of a `socket.socket` are not reported when the module makes "
               "that socket non-blocking (`sock.setblocking(False)` or `sock.settimeout(0)` on "
               "the same name). Constructors of `smtplib.SMTP` and `ftplib.FTP` are reported only "
-              "when given an address (they connect at once).")
+              "when given an address (they connect at once). Database, cache and cloud "
+              "clients are seen through the call that made them: `psycopg2.connect()`, "
+              "`psycopg.connect()`, `pymysql.connect()` and their `cursor()`, "
+              "`redis.Redis(...)`, `redis.from_url()` and their `pipeline()`, "
+              "`boto3.client(...)` and `boto3.Session().client(...)` (every method but the "
+              "local ones: `generate_presigned_url/post`, `get_paginator`, `get_waiter`, "
+              "`can_paginate`, `close`). Not seen: objects reached through attributes or "
+              "subscripts of a client (`mongo_client.db.users.find()`, "
+              "`boto3.resource(\"s3\").Bucket(...)`), ORM sessions (SQLAlchemy, Django), "
+              "and clients received as unannotated parameters.")
     references = (_EVENT_LOOP, "https://docs.python.org/3/library/asyncio-stream.html")
     fix_safety = "unsafe"
     fix_summary = _TO_THREAD_FIX
@@ -159,7 +169,8 @@ class BlockingFileIO(BlockingCallRule):
     summary = ("File and console I/O inside async def: `open`, `io.open`, `codecs.open`, "
                "`gzip/bz2/lzma.open`, `pathlib.Path` open/read/write methods, `shutil` "
                "copy/move/rmtree/archive functions, `tarfile.open`, `zipfile.ZipFile`, "
-               "`input`, `getpass.getpass`, `sys.stdin.read*`.")
+               "`input`, `getpass.getpass`, `sys.stdin.read*`, `sqlite3` connections and "
+               "cursors (`connect`, `execute*`, `commit`, `rollback`, `fetch*`, `with conn:`).")
     why = ("Disk and console reads and writes are synchronous system calls: on a slow, busy or "
            "network file system, or while waiting for a user to type, they hold the event "
            "loop's thread and every other task waits.")
@@ -173,7 +184,12 @@ class BlockingFileIO(BlockingCallRule):
     limits = (_LIMITS + " `pathlib.Path` objects are followed through `/` and `.parent`. "
               "`zipfile.ZipFile` and `tarfile.open` on an in-memory file (`io.BytesIO`, "
               "`fileobj=`) are not reported. Reads and writes on an already opened file "
-              "object are not reported (the `open` is).")
+              "object are not reported (the `open` is). `sqlite3` is followed from "
+              "`sqlite3.connect(...)` to the connection and its cursors (`conn.cursor()`, "
+              "`conn.execute(...)`), also through `self.conn`; a database that may be in "
+              "memory (`\":memory:\"`, a `mode=memory` URI, or a name or expression that "
+              "says `memory`, such as `generate_in_memory_db_uri()`) is not reported. "
+              "`with sqlite3.connect(...) as conn:` is one finding, on the connect call.")
     references = (_EVENT_LOOP,
                   "https://docs.python.org/3/library/asyncio-task.html#running-in-threads")
     fix_safety = "unsafe"
@@ -328,19 +344,19 @@ class ConfiguredBlockingCall(BlockingCallRule):
            "standard library's.")
     example = ("# setup.cfg\n"
                "# [flake8]\n"
-               "# asyncio-blocking-calls = psycopg2.connect=asyncpg.connect\n\n"
-               "import psycopg2\n\n"
+               "# asyncio-blocking-calls = pymssql.connect=aioodbc.connect\n\n"
+               "import pymssql\n\n"
                "async def handler():\n"
-               "    conn = psycopg2.connect(DSN)\n")
-    instead = ("import asyncpg\n\n"
+               "    conn = pymssql.connect(DSN)\n")
+    instead = ("import aioodbc\n\n"
                "async def handler():\n"
-               "    conn = await asyncpg.connect(DSN)\n")
+               "    conn = await aioodbc.connect(dsn=DSN)\n")
     limits = ("Names are matched like the built-in ones (imports, aliases, methods through "
               "visible object origins). A configured name that is already in the built-in "
               "catalogue keeps its own code; its replacement, if given, becomes the "
               "suggestion. Configured calls do not make a helper blocking for AIO206.")
     options = (BLOCKING_CALLS, NONBLOCKING_CALLS)
-    example_options = {"--asyncio-blocking-calls": "psycopg2.connect=asyncpg.connect"}
+    example_options = {"--asyncio-blocking-calls": "pymssql.connect=aioodbc.connect"}
     references = ("https://flake8.pycqa.org/en/latest/user/configuration.html",)
     fix_safety = "none"
     fix_summary = ("The configured replacement (`name=replacement`) is advice in words, not an "

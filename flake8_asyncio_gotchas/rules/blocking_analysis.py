@@ -19,7 +19,7 @@ from ..names import LOCAL_PREFIX, Scope, dotted_name, self_class
 from ..walk import descendants
 from .blocking_catalogue import (BLOCKING_OPTION, NONBLOCKING_OPTION, alternatives, argument,
                                  catalogue_for, is_false, literal_number)
-from .hogging import has_suspension_point
+from .hogging_loops import has_suspension_point
 
 if TYPE_CHECKING:
     from ..engine import Context
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 # Codes whose calls make a sync helper blocking (AIO206).
 CHAIN_CODES = frozenset({"AIO200", "AIO201", "AIO202", "AIO203", "AIO204"})
 _IN_MEMORY_FILES = frozenset({"io.BytesIO", "io.StringIO"})
+_SQLITE_CONNECT = frozenset({"sqlite3.connect", "sqlite3.dbapi2.connect"})
 
 
 # -- findings ---------------------------------------------------------------------------------
@@ -228,6 +229,11 @@ class BlockingAnalysis:
         entry = self.catalogue.lookup(kind + ".__enter__")
         if entry is None:
             return None
+        if entry.when == "on_disk" and (
+                self._made_in_memory(expr, scope) or (
+                    isinstance(expr, cst.Call)
+                    and self.names.qualname(expr.func, scope) in _SQLITE_CONNECT)):
+            return None     # `with sqlite3.connect(...)`: the connect call is the finding
         return Hit(expr, entry.code, "`with` on a `%s`" % kind,
                    "with %s" % (dotted_name(expr) or "…"), entry.instead, None)
 
@@ -295,6 +301,8 @@ class BlockingAnalysis:
             return self._bounded_queue(call, scope)
         if when == "sleep":
             return literal_number(argument(call, ("secs", 0))) != 0 or self._spins()
+        if when == "on_disk":
+            return not self._in_memory_database(call, scope)
         return True
 
     def _spins(self) -> bool:
@@ -333,6 +341,42 @@ class BlockingAnalysis:
         if isinstance(first, cst.Call):
             return self.names.qualname(first.func, scope) not in _IN_MEMORY_FILES
         return self.names.instance_type(first, scope) not in _IN_MEMORY_FILES
+
+    def _in_memory_database(self, call: cst.Call, scope: Scope) -> bool:
+        """`sqlite3.connect(":memory:")`, or a method of a connection (or of a cursor of a
+        connection) made that way: no file is touched."""
+        if self.names.qualname(call.func, scope) in _SQLITE_CONNECT:
+            return self._opens_memory(call, scope)
+        return isinstance(call.func, cst.Attribute) and self._made_in_memory(call.func.value,
+                                                                             scope)
+
+    def _made_in_memory(self, expr: cst.BaseExpression, scope: Scope) -> bool:
+        """Whether the sqlite3 object `expr` holds comes from a `":memory:"` connection."""
+        for _ in range(4):
+            origin = self._origin_call(expr, scope)
+            if origin is None:
+                return False
+            if self.names.qualname(origin.func, scope) in _SQLITE_CONNECT:
+                return self._opens_memory(origin, scope)
+            if not isinstance(origin.func, cst.Attribute):
+                return False
+            expr = origin.func.value
+        return False
+
+    def _opens_memory(self, connect: cst.Call, scope: Scope) -> bool:
+        """Whether the database may be in memory: `":memory:"`, `"file::memory:"`,
+        `"file:x?mode=memory"`, or an expression (or a value of the name) that says memory
+        (`generate_in_memory_db_uri()`): precision first."""
+        database = argument(connect, ("database", 0))
+        if database is None:
+            return False
+        candidates: List[cst.CSTNode] = [database]
+        if isinstance(database, cst.Name):
+            candidates.extend(binding.node for binding in
+                              self.names.bindings(database.value, scope) or ()
+                              if binding.node is not None)
+        module = self.ctx.module
+        return any("memory" in module.code_for_node(node).lower() for node in candidates)
 
     def _bounded_queue(self, call: cst.Call, scope: Scope) -> bool:
         """A put blocks only on a queue made with a maxsize (an unbounded put never waits)."""
@@ -467,7 +511,4 @@ class BlockingAnalysis:
 
 def analysis(ctx: "Context") -> BlockingAnalysis:
     """The file's shared analysis, made by the first AIO2xx rule that asks."""
-    found = ctx.shared.get("blocking")
-    if found is None:
-        found = ctx.shared["blocking"] = BlockingAnalysis(ctx)
-    return found
+    return ctx.shared_work("blocking", BlockingAnalysis)

@@ -12,7 +12,7 @@ from typing import Dict, FrozenSet, List, Optional, Tuple
 
 import libcst as cst
 
-from ..calls.blocking import BLOCKING_CALLS, TO_THREAD, Blocking
+from ..calls.blocking import BLOCKING_CALLS, NOT_BLOCKING, TO_THREAD, Blocking
 
 CONFIGURED = "AIO207"
 
@@ -35,7 +35,7 @@ class Catalogue:
                 self.table[name] = Blocking(CONFIGURED, instead)
             elif replacement:     # a catalogued call keeps its code, with the user's advice
                 self.table[name] = dataclasses.replace(known, instead=instead)
-        self.removed: FrozenSet[str] = frozenset(removed)
+        self.removed: FrozenSet[str] = frozenset(removed + NOT_BLOCKING)
         self.last_names: FrozenSet[str] = frozenset(
             name.rsplit(".", 1)[-1] for name in self.table)
         # Types with a `.*` entry: every method blocks.

@@ -1,88 +1,42 @@
 """AIO3xx: hogging the event loop inside async def.
 
-Both rules look at loops in the direct body of an `async def` that have no suspension point
-(`await`, `async for`, `async with`, `yield`): while such a loop runs, no other task, callback
-or I/O completion can run. AIO300 reports the ones that compute for long; AIO301 the `while`
-loops that wait for state no one can change while they spin.
+AIO300 and AIO301 look at loops in the direct body of an `async def` that have no suspension
+point (`await`, `async for`, `async with`, `yield`): while such a loop runs, no other task,
+callback or I/O completion can run. AIO300 reports the ones that compute for long (judged in
+`hogging_loops.py`); AIO301 the `while` loops that wait for state no one can change while they
+spin. AIO302 reports single calls that compute for long (key derivation, password hashing).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, List, Optional, Set, Type, Union
+from typing import TYPE_CHECKING, List, Optional, Set, Tuple, Type
 
 import libcst as cst
 
-from ..calls.hogging import (HEAVY_CALL_PREFIXES, PURE_BUILTINS, STATE_QUERIES,
-                             THREAD_SHARED_PREFIXES)
+from ..calls.hogging import (INERT_CALLS, INERT_PREFIXES, PURE_BUILTINS, STATE_QUERIES,
+                             THREAD_SHARED_PREFIXES, THREAD_STARTER_METHODS, THREAD_STARTERS)
+from ..names import format_call
+from ..options import CPU_HEAVY_CALLS, CPU_LOOP_THRESHOLD, CPU_SLOW_CALLS, LONG_LOOP_THRESHOLD
 from ..walk import descendants
-from ..options import CPU_HEAVY_CALLS, CPU_LOOP_THRESHOLD
 from .base import Rule
+from .hogging_loops import Loop, is_suspension, judge
 
 if TYPE_CHECKING:
     from ..engine import Context
 
-Loop = Union[cst.For, cst.While]
-
-
-def is_suspension(node: cst.CSTNode) -> bool:
-    """Whether `node` lets the event loop run other tasks (for nodes inside an async def)."""
-    if isinstance(node, (cst.Await, cst.Yield)):
-        return True
-    if isinstance(node, (cst.For, cst.With)):
-        return node.asynchronous is not None
-    if isinstance(node, cst.CompFor):
-        return node.asynchronous is not None
-    return False
-
-
-def has_suspension_point(nodes: Iterable[cst.CSTNode]) -> bool:
-    """Whether any of `nodes` or anything below them (not in nested scopes) suspends."""
-    for root in nodes:
-        if is_suspension(root):
-            return True
-        for node in descendants(root, into_scopes=False):
-            if is_suspension(node):
-                return True
-    return False
-
-
-def literal_int(expr: cst.BaseExpression) -> Optional[int]:
-    """The value of an integer literal or simple arithmetic on them (`10**6`, `1_000 * 5`)."""
-    if isinstance(expr, cst.Integer):
-        return int(expr.value.replace("_", ""), 0)
-    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
-        value = literal_int(expr.expression)
-        return None if value is None else -value
-    if isinstance(expr, cst.BinaryOperation):
-        left, right = literal_int(expr.left), literal_int(expr.right)
-        if left is None or right is None:
-            return None
-        if isinstance(expr.operator, cst.Multiply):
-            return left * right
-        if isinstance(expr.operator, cst.Add):
-            return left + right
-        if isinstance(expr.operator, cst.Subtract):
-            return left - right
-        if isinstance(expr.operator, cst.Power) and 0 <= right <= 64:
-            return left ** right
-    return None
-
-
-def _mentions_len(expr: cst.BaseExpression) -> bool:
-    """`len(x)` anywhere in a range bound: the loop is as long as a collection, not longer."""
-    nodes = [expr, *descendants(expr, into_scopes=False)]
-    return any(isinstance(node, cst.Call) and isinstance(node.func, cst.Name)
-               and node.func.value == "len" for node in nodes)
+_TO_THREAD = "https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread"
+_DEBUG_MODE = "https://docs.python.org/3/library/asyncio-dev.html#debug-mode"
 
 
 class CpuBoundLoop(Rule):
     code = "AIO300"
     name = "cpu-bound-loop"
-    message = ("AIO300 {kind} with no `await` calls `{heavy}()`: it holds the event loop "
-               "until it ends; run the work in a thread (`await asyncio.to_thread(...)`, "
+    message = ("AIO300 {kind} with no `await` {why}: it holds the event loop until it ends; "
+               "run the work in a thread (`await asyncio.to_thread(...)`, "
                "`loop.run_in_executor(...)`) or `await asyncio.sleep(0)` every few iterations")
-    summary = ("A long loop with no suspension point inside async def whose body does heavy "
-               "computation (hashing, compression, key derivation, or a call named in "
-               "`--asyncio-cpu-heavy-calls`).")
+    summary = ("A long loop with no suspension point inside async def: a literal iteration "
+               "count in the millions, or heavy work on each iteration (hashing, compression, "
+               "serialisation and parsing, key derivation, numeric work, going over the "
+               "loop's own data again).")
     why = ("asyncio runs one task at a time and switches only at an `await`. A loop that "
            "computes for a long time without one keeps every other task, timer and socket "
            "waiting: servers stop answering, heartbeats time out. In debug mode asyncio logs "
@@ -99,25 +53,50 @@ class CpuBoundLoop(Rule):
                "            h = hashlib.sha256(h.digest())\n"
                "        return h.hexdigest()\n\n"
                "    return await asyncio.to_thread(compute)\n")
-    limits = ("Reported only when both hold: the loop is long, meaning a `while` loop, a "
-              "`for` over `range()` whose bound is not a literal of at most "
-              "`--asyncio-cpu-loop-threshold` iterations and does not involve `len()`, or over "
-              "`itertools.count()`; and its body (nested loops included, nested functions not) "
-              "calls a CPU-heavy function: `hashlib`, `hmac`, `zlib`, `bz2`, `lzma`, "
-              "`gzip.compress/decompress`, `bcrypt`, `scrypt`, `argon2`, and what "
-              "`--asyncio-cpu-heavy-calls` adds. Loops over collections (`for item in items`) "
-              "are never reported, however heavy their body: their length is the data's. "
-              "Pure arithmetic loops and comprehensions are not reported: how long they run "
-              "cannot be told from the code. Of nested reported loops only the outermost one "
-              "is reported.")
+    limits = ("A loop (`for`, `while`; not `async for`) with no `await`, `async for`, "
+              "`async with` or `yield` in it is judged long when one of these holds. (1) Its "
+              "iteration count is known from literals and above "
+              "`--asyncio-long-loop-threshold`, and nothing in it leaves the loop early "
+              "(`break`, `return`: the bound is then a cap, not a length): `range()` with "
+              "literal bounds, directly or through a module constant (`N = 10**7`), nested "
+              "literal loops multiplying; whatever its body does (simulations, counting). "
+              "(2) It is not known to be short (a literal count of at most "
+              "`--asyncio-cpu-loop-threshold`), it does not go over a collection (`range(n)`, "
+              "`while`, `itertools.count()`, or a literal count), and each iteration calls "
+              "CPU-heavy work: `hashlib`, `hmac`, `zlib`, `bz2`, `lzma`, "
+              "`gzip.compress/decompress`, `bcrypt`, `scrypt`, `argon2`, `json`/`pickle`/"
+              "`marshal` loads and dumps, `xml.etree`/`xml.dom.minidom`/`lxml` parsing, "
+              "`statistics`, `numpy.linalg`/`numpy.fft`, and what `--asyncio-cpu-heavy-calls` "
+              "adds. (3) It goes over a collection (`for row in rows`, `enumerate(rows)`, "
+              "`rows.items()`, `range(len(rows))`) and each iteration makes an AIO302 slow "
+              "call (key derivation, password hashing), or goes over that collection again: "
+              "a nested loop or comprehension over it (`for a in rows: for b in rows:`, "
+              "`for i in range(len(rows)): for j in range(i + 1, len(rows))`) or an aggregate "
+              "(`sum`, `max`, `sorted`, `statistics.mean`, ...) of a slice of it whose width is "
+              "not a literal (`sum(prices[i - window:i])`, `max(values[:i])`): quadratic work. "
+              "Quiet, and why: loops with a suspension point (other tasks run at each "
+              "iteration that reaches it); loops with a literal count of at most "
+              "`--asyncio-cpu-loop-threshold` (`for salt in (a, b, c)`, `range(100)`), however "
+              "heavy; loops over a collection that parse, serialise, hash or compress each item "
+              "(linear in the data, like fetching it was, and most collections an application "
+              "walks are short) or only move data (`for row in rows: by_id[row.id] = row`, "
+              "rows already fetched); nested loops over different collections "
+              "(`for section in doc.sections: for field in section.fields`, joins), whose "
+              "size the code does not tell; `rows.index(row)` or `max(rows)` inside a loop "
+              "over `rows` (how code is written for short lists); `re` calls (matching each "
+              "header or line is how parsers work); `while` loops counting to a literal; "
+              "comprehensions on their own. Of nested long loops only the outermost is "
+              "reported.")
     options = (
         CPU_LOOP_THRESHOLD,
+        LONG_LOOP_THRESHOLD,
         CPU_HEAVY_CALLS,
+        CPU_SLOW_CALLS,
     )
     references = (
         "https://docs.python.org/3/library/asyncio-dev.html#concurrency-and-multithreading",
-        "https://docs.python.org/3/library/asyncio-dev.html#debug-mode",
-        "https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread",
+        _DEBUG_MODE,
+        _TO_THREAD,
     )
     fix_safety = "none"
     fix_summary = ("A long computation is split, given suspension points, or moved to a process "
@@ -126,10 +105,7 @@ class CpuBoundLoop(Rule):
     def __init__(self, ctx: "Context") -> None:
         super().__init__(ctx)
         self.reported: Set[cst.CSTNode] = set()
-        self.threshold = CPU_LOOP_THRESHOLD.value(ctx.settings)
-        extra = CPU_HEAVY_CALLS.value(ctx.settings)
-        self.heavy_exact = frozenset(name for name in extra if not name.endswith("."))
-        self.heavy_prefixes = HEAVY_CALL_PREFIXES + tuple(n for n in extra if n.endswith("."))
+        self.judge = judge(ctx)
 
     def visit_For(self, node: cst.For) -> None:
         if node.asynchronous is None:
@@ -141,58 +117,77 @@ class CpuBoundLoop(Rule):
     def _check(self, loop: Loop) -> None:
         if not self.ctx.in_async_def or any(a in self.reported for a in self.ctx.ancestors):
             return
-        kind = self._length(loop)
-        if kind is None:
-            return
-        roots: List[cst.CSTNode] = [loop.body]
-        if isinstance(loop, cst.While):
-            roots.append(loop.test)
-        heavy = self._heavy_call(roots)
-        if heavy is not None:
+        verdict = self.judge.judge(loop)
+        if verdict is not None:
             self.reported.add(loop)
-            self.report(loop, kind=kind, heavy=heavy)
+            self.report(loop, kind=verdict.kind, why=verdict.why)
 
-    def _length(self, loop: Loop) -> Optional[str]:
-        """What makes the loop long ("`for` loop over `range()`"), or None for a short loop."""
-        if isinstance(loop, cst.While):
-            return "`while` loop"
-        if not isinstance(loop.iter, cst.Call):
-            return None
-        called = self.ctx.qualname(loop.iter.func)
-        args = loop.iter.args
-        if called == "itertools.count":
-            return "`for` loop over `itertools.count()`"
-        if called != "range" or not args or len(args) > 3 or any(a.keyword or a.star
-                                                                 for a in args):
-            return None
-        bounds = [arg.value for arg in args]
-        stop = bounds[0] if len(bounds) == 1 else bounds[1]
-        if _mentions_len(stop):
-            return None
-        values = [literal_int(bound) for bound in bounds]
-        if all(value is not None for value in values):
-            start, end, step = (0, values[0], 1) if len(values) == 1 else (
-                values[0], values[1], values[2] if len(values) == 3 else 1)
-            if not step or len(range(start, end, step)) <= self.threshold:  # type: ignore
-                return None
-        return "`for` loop over `range()`"
 
-    def _heavy_call(self, roots: List[cst.CSTNode]) -> Optional[str]:
-        """A CPU-heavy callee in the loop (the shortest name); None if none, or it suspends."""
-        heavy: Optional[str] = None
-        for root in roots:
-            for node in descendants(root, into_scopes=False):
-                if is_suspension(node):
-                    return None
-                if isinstance(node, cst.Call):
-                    called = self.ctx.qualname(node.func)
-                    if called is not None and self._is_heavy(called) and (
-                            heavy is None or len(called) < len(heavy)):
-                        heavy = called
-        return heavy
+class SlowCall(Rule):
+    code = "AIO302"
+    name = "cpu-slow-call"
+    message = ("AIO302 `{name}()` computes for long in the event loop's thread (key "
+               "derivation and password hashing take 0.05-1 s by design): no other task runs "
+               "meanwhile; run it in a thread: `await asyncio.to_thread({written}, ...)`")
+    summary = ("A call that is slow even once, inside async def: key derivation and password "
+               "hashing (`hashlib.pbkdf2_hmac`, `hashlib.scrypt`, `bcrypt`, `argon2`, "
+               "`passlib`, `cryptography` KDFs, ...) and what `--asyncio-cpu-slow-calls` adds.")
+    why = ("Key derivation functions and password hashes are made slow on purpose, tens to "
+           "hundreds of milliseconds of CPU per call, so that guessing passwords is expensive. "
+           "Called in a coroutine, that time is spent in the event loop's thread: every login "
+           "stalls every other request, timer and heartbeat of the process.")
+    example = ("import bcrypt\n\n"
+               "async def login(user, password):\n"
+               "    if not bcrypt.checkpw(password.encode(), user.password_hash):\n"
+               "        raise PermissionError(user.name)\n")
+    instead = ("import asyncio\n"
+               "import bcrypt\n\n"
+               "async def login(user, password):\n"
+               "    if not await asyncio.to_thread(bcrypt.checkpw, password.encode(),\n"
+               "                                   user.password_hash):\n"
+               "        raise PermissionError(user.name)\n")
+    limits = ("The catalogue (`calls/hogging.py`): `hashlib.pbkdf2_hmac` (not with a literal "
+              "iteration count of at most 1000), `hashlib.scrypt`; `bcrypt.hashpw/checkpw/kdf`; "
+              "`scrypt.hash/encrypt/decrypt`; `argon2.PasswordHasher().hash/verify` and "
+              "`argon2.low_level`; `cryptography`'s `Scrypt`, `PBKDF2HMAC` and `Argon2id` "
+              "`derive/verify`; `nacl.pwhash`; `Crypto.Protocol.KDF` (PyCryptodome); "
+              "`werkzeug.security` and `django.contrib.auth.hashers` password hashing; "
+              "`passlib` schemes and `CryptContext` `hash/verify/verify_and_update`. Methods "
+              "are recognised when the object's origin is visible (`ph = PasswordHasher()`, "
+              "`self.kdf = Scrypt(...)`). A slow call inside a loop that AIO300 reports is "
+              "left to AIO300 (one finding, one fix). A function passed to "
+              "`asyncio.to_thread()` or `run_in_executor()` is not called here and is not "
+              "reported.")
+    options = (CPU_SLOW_CALLS,)
+    references = (_TO_THREAD, _DEBUG_MODE,
+                  "https://docs.python.org/3/library/hashlib.html#key-derivation")
+    fix_safety = "none"
+    fix_summary = ("`await asyncio.to_thread(...)` helps only where the library releases the "
+                   "GIL while it computes (hashlib's and bcrypt's C code do; a pure-Python KDF "
+                   "does not, and needs a process pool): a choice left to the user.")
 
-    def _is_heavy(self, called: str) -> bool:
-        return called in self.heavy_exact or called.startswith(self.heavy_prefixes)
+    def __init__(self, ctx: "Context") -> None:
+        super().__init__(ctx)
+        self.judge = judge(ctx)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.ctx.in_async_def or isinstance(self.ctx.parent, cst.Await):
+            return
+        name = self.judge.slow_call(node)
+        if name is None or self._in_long_loop():
+            return
+        self.report(node, name=name, written=format_call(node.func))
+
+    def _in_long_loop(self) -> bool:
+        """Whether a loop around the call, in the same function, is judged long (AIO300)."""
+        loops: List[Loop] = []
+        for ancestor in reversed(self.ctx.ancestors):
+            if isinstance(ancestor, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                break
+            if isinstance(ancestor, cst.While) or (
+                    isinstance(ancestor, cst.For) and ancestor.asynchronous is None):
+                loops.append(ancestor)
+        return any(self.judge.judge(loop) is not None for loop in reversed(loops))
 
 
 class BusyWait(Rule):
@@ -218,10 +213,18 @@ class BusyWait(Rule):
               "`is_set()`, `done()`, `cancelled()`, `locked()`, `empty()`, `full()`, "
               "`qsize()`, `is_closing()` of objects that are not `threading`, `queue`, "
               "`multiprocessing` or `concurrent.futures` objects (another thread may change "
-              "those); and its body calls nothing but a few pure builtins (`print`, `len`, ...), "
-              "assigns nothing the condition reads (any attribute or item of an object the "
-              "condition reads counts), and has no `break`, `return` or `raise`. A "
-              "`while True:` loop is never reported.")
+              "those); and its body assigns nothing the condition reads (any attribute or item "
+              "of an object the condition reads counts), has no `break`, `return` or `raise`, "
+              "and calls nothing but calls that change no state: a few pure builtins "
+              "(`print`, `len`, ...), `time.sleep()`, logging (`logging`, a logger from "
+              "`logging.getLogger()`, `loguru`, `structlog`), and coroutine functions called "
+              "without `await` (their body never runs). Any other call may change the state "
+              "(a method of the object, a function given it) and keeps the loop quiet. A body "
+              "with such calls (beyond the pure builtins) is reported only in a module that "
+              "starts no threads (imports "
+              "`threading`, `_thread` or `concurrent.futures`, or calls `asyncio.to_thread()` "
+              "or `run_in_executor()`): a thread may change the state while the loop sleeps "
+              "or logs. A `while True:` loop is never reported.")
     references = (
         "https://docs.python.org/3/library/asyncio-sync.html#asyncio.Event",
         "https://docs.python.org/3/library/asyncio-dev.html#concurrency-and-multithreading",
@@ -230,13 +233,57 @@ class BusyWait(Rule):
     fix_summary = ("The loop needs an `asyncio.Event` (or a condition) that the other side sets, "
                    "which no mechanical edit can find.")
 
+    def __init__(self, ctx: "Context") -> None:
+        super().__init__(ctx)
+        self.starts_threads = self._imports_threads()
+        # Loops whose body makes inert calls: reported at the end if no thread was started.
+        self.deferred: List[Tuple[cst.While, str]] = []
+
     def visit_While(self, node: cst.While) -> None:
         if not self.ctx.in_async_def:
             return
         state = self._condition_state(node.test)
-        if not state or not self._body_leaves_alone(node.body, state):
+        if not state:
             return
-        self.report(node, state=self.ctx.module.code_for_node(node.test).strip())
+        body = self._body_leaves_alone(node.body, state)
+        if body is None:
+            return
+        text = self.ctx.module.code_for_node(node.test).strip()
+        if body == _CALLS:
+            self.deferred.append((node, text))
+        else:
+            self.report(node, state=text)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.starts_threads:
+            return
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            last = func.attr.value
+            if last in THREAD_STARTER_METHODS:
+                self.starts_threads = True
+                return
+            if last not in _THREAD_STARTER_LAST_NAMES:
+                return
+        if self.ctx.qualname(func) in THREAD_STARTERS:
+            self.starts_threads = True
+
+    def finish(self) -> None:
+        if not self.starts_threads:
+            for node, text in self.deferred:
+                self.report(node, state=text)
+
+    def _imports_threads(self) -> bool:
+        stack = [self.ctx.names.module_scope]
+        while stack:
+            scope = stack.pop()
+            stack.extend(scope.children)
+            for bindings in scope.bindings.values():
+                for binding in bindings:
+                    if binding.kind == "import" and (binding.qualname or "").startswith(
+                            _THREAD_MODULES):
+                        return True
+        return False
 
     # -- the condition ------------------------------------------------------------------------
 
@@ -291,19 +338,39 @@ class BusyWait(Rule):
 
     # -- the body -----------------------------------------------------------------------------
 
-    def _body_leaves_alone(self, body: cst.BaseSuite, state: Set[str]) -> bool:
+    def _body_leaves_alone(self, body: cst.BaseSuite, state: Set[str]) -> Optional[str]:
+        """None when the body may change the state or leave the loop; _PURE when it calls
+        only pure builtins; _CALLS when it also makes other calls that change no state."""
+        found = _PURE
         for node in descendants(body, into_scopes=False):
             if is_suspension(node) or isinstance(node, (cst.Break, cst.Return, cst.Raise)):
-                return False
+                return None
             if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Import,
                                  cst.ImportFrom, cst.Global, cst.Nonlocal)):
-                return False
-            if isinstance(node, cst.Call) and self.ctx.qualname(node.func) not in PURE_BUILTINS:
-                return False
+                return None
+            if isinstance(node, cst.Call):
+                called = self.ctx.qualname(node.func)
+                if called not in PURE_BUILTINS:
+                    if not self._inert(node, called):
+                        return None
+                    found = _CALLS
             for target in _assigned_targets(node):
                 if _base_name(target) in state or _base_name(target) is None:
-                    return False
-        return True
+                    return None
+        return found
+
+    def _inert(self, call: cst.Call, called: Optional[str]) -> bool:
+        """A call that changes no state: sleeping, logging, or a coroutine function called
+        without `await` (its body never runs)."""
+        if called is not None and (called in INERT_CALLS or called.startswith(INERT_PREFIXES)):
+            return True
+        return self.ctx.is_coroutine_call(call)
+
+
+_PURE = "pure"
+_CALLS = "calls"
+_THREAD_MODULES = ("threading", "_thread", "concurrent.futures")
+_THREAD_STARTER_LAST_NAMES = frozenset(name.rpartition(".")[2] for name in THREAD_STARTERS)
 
 
 def _assigned_targets(node: cst.CSTNode) -> List[cst.BaseExpression]:
@@ -330,4 +397,4 @@ def _base_name(target: cst.BaseExpression) -> Optional[str]:
     return None
 
 
-RULES: List[Type[Rule]] = [CpuBoundLoop, BusyWait]
+RULES: List[Type[Rule]] = [CpuBoundLoop, BusyWait, SlowCall]

@@ -18,7 +18,7 @@ from ..calls.tasks import (CANCELLED_ERRORS, CATCH_ALL_ERRORS, GATHER, SUPPRESS,
 from ..names import Scope, format_call, self_class
 from ..walk import descendants
 from .base import Rule
-from .hogging import has_suspension_point
+from .hogging_loops import has_suspension_point
 from .tasks_analysis import (CancelTracker, Handler, awaited_exprs, getattr_literal,
                              handles_own_exceptions, is_cleanup_name, is_logged, is_store,
                              name_observed, observes, single_target, walk_with_parents)
