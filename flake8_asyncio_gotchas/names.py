@@ -672,6 +672,14 @@ class Resolver:
                 return None
             return FACTORY_RETURNS.get(called, called)
         if isinstance(expr, cst.Await):
+            # `await asyncio.to_thread(f, ...)` holds what `f(...)` returns (as a type checker
+            # reads it): the sync connection a fix moved into a thread is still one.
+            call = expr.expression
+            if (isinstance(call, cst.Call) and call.args and call.args[0].keyword is None
+                    and not call.args[0].star
+                    and self.qualname(call.func, scope, _depth + 1) == "asyncio.to_thread"):
+                made = self.qualname(call.args[0].value, scope, _depth + 1)
+                return FACTORY_RETURNS.get(made, made) if made is not None else None
             return None
         if isinstance(expr, cst.Name):
             bindings = self.bindings(expr.value, scope, expr)

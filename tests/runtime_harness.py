@@ -94,7 +94,7 @@ class _Report:
             chain = []
             while frame is not None:
                 if frame.f_code.co_filename in self.names:
-                    chain.append([frame.f_lineno, frame.f_code.co_name])
+                    chain.append([_line_of(frame), frame.f_code.co_name])
                 frame = frame.f_back
             if chain:
                 self.write({"stalled": chain[::-1], "at": time.monotonic()})
@@ -113,6 +113,20 @@ class _Report:
                 self.write({"raised": type(error).__name__, "message": str(error),
                             "line": frame.f_lineno, "function": frame.f_code.co_name})
         return self._on_exception
+
+
+def _line_of(frame: FrameType) -> Optional[int]:
+    """The frame's line; for an instruction with none of its own (3.11's loop jumps, read
+    from another thread), the line of the nearest instruction before it."""
+    if frame.f_lineno is not None:
+        return frame.f_lineno
+    line = None
+    for start, _end, number in frame.f_code.co_lines():
+        if start > frame.f_lasti:
+            break
+        if number is not None:
+            line = number
+    return line
 
 
 def _start_report(path: str, fixture: str) -> None:
