@@ -1,4 +1,4 @@
-"""bench/mutants.py's mutant writing and batching, on small sources checked by hand (no tools run)."""
+"""bench/mutants.py: mutant writing and batching, on small sources checked by hand (no tools)."""
 from __future__ import annotations
 
 import sys
