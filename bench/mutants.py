@@ -34,9 +34,11 @@ dropped statement is not). Pyright: the PyPI package `pyright` (it bundles the n
 runs it on Node.js) in the bench venv "pyright", with a pyrightconfig.json at the tree root (the
 project root): typeCheckingMode "off", every report it still enables turned off,
 `reportUnusedCoroutine: "error"`, pythonVersion 3.11, `# type: ignore` comments ignored, and the
-package's directory (and its `src/` if any) as extraPaths. The package's installed third-party
-dependencies are not in the tree: neither tool sees their types (ours reads only the project's
-own modules and the standard library; pyright types what it cannot resolve as Unknown).
+package's directory (and its `src/` if any) as extraPaths, and `--pythonpath` the venv's own
+python, whose site-packages hold nothing of the corpus's. So the package's third-party
+dependencies are not there: neither tool sees their types (ours reads only the project's own
+modules and the standard library; pyright types what it cannot resolve as Unknown), except
+that pyright still has the third-party stubs bundled with its typeshed copy.
 
 **Output.** Per package: mutants, pyright's findings on mutant lines, ours, both, pyright-only,
 ours-only, and recall against pyright = both / pyright's. Then the pyright-only mutants grouped
@@ -191,14 +193,22 @@ def remove_awaits(source: str, sites: list[Site]) -> str:
     return "".join(lines)
 
 
-def is_clean_mutant(source: str, site: Site) -> bool:
-    """Whether cutting the site's await leaves a module whose statement there is a bare call."""
-    try:
-        tree = ast.parse(remove_awaits(source, [site]))
-    except SyntaxError:
-        return False
-    return any(isinstance(n, ast.Expr) and isinstance(n.value, ast.Call)
-               and n.lineno <= site.line <= (n.end_lineno or n.lineno) for n in ast.walk(tree))
+def clean_sites(source: str, sites: list[Site]) -> list[Site]:
+    """The sites whose cut leaves a module with a bare call statement there. All are cut at once
+    (one parse per file); only if that does not parse is each tried alone."""
+    def bare_call_lines(mutant: str) -> set[int] | None:
+        try:
+            tree = ast.parse(mutant)
+        except SyntaxError:
+            return None
+        return {line for n in ast.walk(tree) if isinstance(n, ast.Expr)
+                and isinstance(n.value, ast.Call)
+                for line in range(n.lineno, (n.end_lineno or n.lineno) + 1)}
+
+    together = bare_call_lines(remove_awaits(source, sites))
+    if together is not None:
+        return [s for s in sites if s.line in together]
+    return [s for s in sites if s.line in (bare_call_lines(remove_awaits(source, [s])) or ())]
 
 
 def assign_batches(sites: list[Site], gap: int = MIN_GAP) -> list[Site]:
@@ -259,7 +269,7 @@ def package_mutants(root: Path, pkg_dir: str, limit: int | None) -> list[Mutant]
             continue
         lines = source.splitlines()
         mutants += [Mutant(rel, s, text=lines[s.line - 1].strip())
-                    for s in sites if is_clean_mutant(source, s)]
+                    for s in clean_sites(source, sites)]
     chosen = sample([m.where for m in mutants], limit)
     mutants = [m for m in mutants if m.where in chosen]
     by_file: dict[str, list[Mutant]] = {}
@@ -301,8 +311,11 @@ def pyright_config(tree: Path, pkg_dir: str, include: list[str]) -> dict[str, ob
 def run_pyright(tree: Path, pkg_dir: str, files: list[str]) -> set[tuple[str, int]]:
     """(file relative to tree, line) of every reportUnusedCoroutine in those files."""
     (tree / "pyrightconfig.json").write_text(json.dumps(pyright_config(tree, pkg_dir, files)))
-    res = subprocess.run([prepare.venv_bin("pyright", "pyright"), "--outputjson"], cwd=tree,
-                         capture_output=True, text=True)
+    # The venv's own python: its site-packages hold no corpus dependency (the default, the
+    # python on PATH, may have some installed, e.g. trio).
+    cmd = [prepare.venv_bin("pyright", "pyright"), "--outputjson",
+           "--pythonpath", prepare.venv_bin("pyright", "python")]
+    res = subprocess.run(cmd, cwd=tree, capture_output=True, text=True)
     try:
         report = json.loads(res.stdout)
     except json.JSONDecodeError:
