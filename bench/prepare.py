@@ -170,17 +170,22 @@ def _plugin_fingerprint() -> str:
 def ensure_venvs() -> bool:
     """Create or reuse every venv. Return whether our plugin is installed and registered."""
     for tool, reqs in VENVS.items():
-        vdir = venv_dir(tool)
-        marker = vdir / ".bench-spec"
-        spec = " ".join(reqs)
-        if marker.exists() and marker.read_text() == spec:
-            continue
-        log(f"creating venv {vdir} ({spec})")
-        shutil.rmtree(vdir, ignore_errors=True)
-        subprocess.run([sys.executable, "-m", "venv", str(vdir)], check=True)
-        subprocess.run([venv_bin(tool, "pip"), "install", "-q", *reqs], check=True)
-        marker.write_text(spec)
+        ensure_venv(tool, reqs)
     return ensure_plugin()
+
+
+def ensure_venv(tool: str, reqs: list[str]) -> None:
+    """Create the venv `tool` with reqs installed, or reuse it if it was made with the same."""
+    vdir = venv_dir(tool)
+    marker = vdir / ".bench-spec"
+    spec = " ".join(reqs)
+    if marker.exists() and marker.read_text() == spec:
+        return
+    log(f"creating venv {vdir} ({spec})")
+    shutil.rmtree(vdir, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "venv", str(vdir)], check=True)
+    subprocess.run([venv_bin(tool, "pip"), "install", "-q", *reqs], check=True)
+    marker.write_text(spec)
 
 
 def ensure_plugin() -> bool:
