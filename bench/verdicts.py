@@ -133,8 +133,13 @@ def table(corpus: str, now: dict[Key, str], verdicts: dict[Key, Verdict]) -> lis
     return out
 
 
-def compare(corpus: str, now: dict[Key, str], verdicts: dict[Key, Verdict]) -> tuple[list[str], int]:
-    """Lines listing appeared and vanished findings; the number of vanished TPs."""
+def compare(corpus: str, now: dict[Key, str], verdicts: dict[Key, Verdict],
+            list_vanished: bool = False) -> tuple[list[str], int]:
+    """Lines listing appeared and vanished findings; the number of vanished TPs.
+
+    Every vanished TP is listed; vanished FP/NOISE are counted per (code, verdict, reason) with
+    one example, or listed one by one with list_vanished.
+    """
     mine = {k: v for k, v in verdicts.items() if k[0] == corpus}
     appeared = sorted(k for k in now if k not in mine)
     vanished = sorted(k for k in mine if k not in now)
@@ -147,11 +152,27 @@ def compare(corpus: str, now: dict[Key, str], verdicts: dict[Key, Verdict]) -> t
     if vanished:
         out += ["", f"vanished on {corpus}: {len(vanished)} "
                     f"({len(lost)} TP, {len(vanished) - len(lost)} FP/NOISE)"]
-        for k in vanished:
+        for k in lost:
             v = mine[k]
-            flag = "!!! LOST TP" if v.verdict == "TP" else v.verdict
-            out.append(f"  {flag}: {v.path}:{v.line}: {v.code} ({v.reason})")
+            out.append(f"  !!! LOST TP: {v.path}:{v.line}: {v.code} ({v.reason})")
+        others = [mine[k] for k in vanished if mine[k].verdict != "TP"]
+        if list_vanished:
+            out += [f"  {v.verdict}: {v.path}:{v.line}: {v.code} ({v.reason})" for v in others]
+        else:
+            groups: dict[tuple[str, str, str], list[Verdict]] = {}
+            for v in others:
+                groups.setdefault((v.code, v.verdict, v.reason), []).append(v)
+            for (code, kind, reason), vs in sorted(groups.items(), key=lambda g: (g[0][0], -len(g[1]))):
+                out.append(f"  {len(vs):4} {code} {kind}: {reason} (e.g. {vs[0].path}:{vs[0].line})")
     return out, len(lost)
+
+
+def write_sorted(path: Path, rows: dict[Key, Verdict]) -> None:
+    """Rewrite the verdicts file in its canonical order (after appending rows by hand)."""
+    lines = ["\t".join(HEADER)]
+    lines += ["\t".join((v.corpus, v.path, str(v.line), v.code, v.verdict, v.reason))
+              for _, v in sorted(rows.items())]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main() -> int:
@@ -162,12 +183,19 @@ def main() -> int:
     ap.add_argument("--verdicts", type=Path, default=VERDICTS)
     ap.add_argument("-j", "--jobs", type=int, default=2)
     ap.add_argument("--check", action="store_true", help="only validate the verdicts file")
+    ap.add_argument("--sort", action="store_true",
+                    help="rewrite the verdicts file sorted (after appending rows), then check it")
+    ap.add_argument("--list-vanished", action="store_true",
+                    help="list every vanished FP/NOISE finding, not only counts per reason")
     args = ap.parse_args()
 
     verdicts, problems = load_verdicts(args.verdicts)
+    if args.sort:
+        write_sorted(args.verdicts, verdicts)
+        verdicts, problems = load_verdicts(args.verdicts)
     for p in problems:
         print(p)
-    if args.check:
+    if args.check or args.sort:
         print(f"{len(verdicts)} verdicts, {len(problems)} problems")
         return 1 if problems else 0
     corpora = sorted(prepare.CORPORA) if args.corpus == "all" else [args.corpus]
@@ -177,7 +205,7 @@ def main() -> int:
         if now is None:
             return 1
         print("\n".join(table(corpus, now, verdicts)))
-        lines, lost = compare(corpus, now, verdicts)
+        lines, lost = compare(corpus, now, verdicts, args.list_vanished)
         print("\n".join(lines))
         print()
         lost_total += lost
