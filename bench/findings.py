@@ -1,12 +1,14 @@
-"""Per-code findings dump over the corpus, for reviewing rules by hand.
+"""Per-code findings dump over a corpus, for reviewing rules by hand.
 
-    python bench/findings.py                       # our plugin, --select AIO, -j2
+    python bench/findings.py                       # our plugin, --select AIO, -j2, library corpus
+    python bench/findings.py --corpus applications # the application corpus (tests included)
     python bench/findings.py --tool all --out /tmp/aio-findings
     python bench/findings.py --select AIO4 aiohttp textual   # some codes, some packages
 
-Writes OUT/TOOL/CODE.txt, one finding a line: `path:line:col: CODE message`, the path relative
-to the corpus root (it starts with the package directory, e.g. aiohttp-3.14.5/aiohttp/web.py),
-and prints a count per code. Old .txt files in OUT/TOOL are removed first.
+Writes OUT/CORPUS/TOOL/CODE.txt, one finding a line: `path:line:col: CODE message`, the path
+relative to the corpus root (it starts with the package directory, e.g.
+aiohttp-3.14.5/aiohttp/web.py), and prints a count per code, split into test and non-test code
+(by path: prepare.is_test_path). Old .txt files in OUT/CORPUS/TOOL are removed first.
 """
 from __future__ import annotations
 
@@ -78,14 +80,32 @@ def write_dump(findings: list[Finding], out: Path) -> Counter[str]:
     return Counter({code: len(fs) for code, fs in by_code.items()})
 
 
-def print_counts(tool: str, out: Path, counts: Counter[str]) -> None:
-    print(f"{tool}: {sum(counts.values())} findings -> {out}")
-    for code in sorted(counts):
-        print(f"  {code:10} {counts[code]:6}")
+def print_counts(tool: str, out: Path, findings: list[Finding]) -> None:
+    tests = Counter(f.code for f in findings if prepare.is_test_path(f.path))
+    others = Counter(f.code for f in findings if not prepare.is_test_path(f.path))
+    print(f"{tool}: {len(findings)} findings -> {out}")
+    print(f"  {'code':10} {'total':>6} {'tests':>6} {'non-test':>8}")
+    for code in sorted(tests.keys() | others.keys()):
+        print(f"  {code:10} {tests[code] + others[code]:6} {tests[code]:6} {others[code]:8}")
+    print(f"  {'all':10} {len(findings):6} {sum(tests.values()):6} {sum(others.values()):8}")
+
+
+def run_tool(tool: str, packages: list[prepare.Package], jobs: int,
+             select: str | None) -> list[Finding] | None:
+    """The tool's findings on those packages (paths relative to their corpus root), or None."""
+    # Directories, not file lists: quicker to start, and the tools walk them the same way.
+    cmd = command(tool, [p.dirname for p in packages], jobs, select or DEFAULT_SELECT[tool])
+    root = prepare.CORPORA[packages[0].corpus].root
+    res = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+    if res.returncode not in (0, 1) or "Traceback" in res.stderr:
+        print(f"{tool}: failed (exit {res.returncode}):\n{res.stderr[-3000:]}")
+        return None
+    return parse(res.stdout, tool)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", choices=sorted(prepare.CORPORA), default="library")
     ap.add_argument("--tool", choices=(*TOOLS, "all"), default="ours")
     ap.add_argument("--out", type=Path, default=prepare.CACHE / "findings")
     ap.add_argument("-j", "--jobs", type=int, default=2)
@@ -93,11 +113,12 @@ def main() -> None:
     ap.add_argument("packages", nargs="*", help="only these corpus packages (by name)")
     args = ap.parse_args()
 
-    packages = prepare.load_packages()
+    packages = prepare.load_packages(args.corpus)
     if args.packages:
         packages = [p for p in packages if p.name in args.packages]
         if not packages:
-            sys.exit(f"no such package in corpus.toml: {' '.join(args.packages)}")
+            sys.exit(f"no such package in {prepare.CORPORA[args.corpus].toml}: "
+                     f"{' '.join(args.packages)}")
     for pkg in packages:
         prepare.fetch_package(pkg)
     registered = prepare.ensure_venvs()
@@ -105,15 +126,12 @@ def main() -> None:
         if tool == "ours" and not registered:
             print("ours: plugin not registered, nothing to dump")
             continue
-        # Directories, not file lists: quicker to start, and the tools walk them the same way.
-        cmd = command(tool, [p.dirname for p in packages], args.jobs,
-                      args.select or DEFAULT_SELECT[tool])
-        res = subprocess.run(cmd, cwd=prepare.CORPUS_ROOT, capture_output=True, text=True)
-        if res.returncode not in (0, 1) or "Traceback" in res.stderr:
-            print(f"{tool}: failed (exit {res.returncode}):\n{res.stderr[-3000:]}")
+        findings = run_tool(tool, packages, args.jobs, args.select)
+        if findings is None:
             continue
-        out = args.out / tool
-        print_counts(tool, out, write_dump(parse(res.stdout, tool), out))
+        out = args.out / args.corpus / tool
+        write_dump(findings, out)
+        print_counts(tool, out, findings)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,18 @@
-"""Fetch the pinned corpus and build the tools' virtual environments, all in a cache directory.
+"""Fetch the pinned corpora and build the tools' virtual environments, all in a cache directory.
 
 Everything lands outside the repo, under $FLAKE8_ASYNCIO_GOTCHAS_BENCH_CACHE (default
 ~/.cache/flake8-asyncio-gotchas-bench); both steps reuse what is already there.
 
-    python bench/prepare.py     # prepare everything and print the corpus
+Two corpora: `library` (bench/corpus.toml, the .py files of wheels, under corpus/) and
+`applications` (bench/applications.toml, the .py files of sdists with their test suites,
+under applications/).
+
+    python bench/prepare.py                         # prepare everything and print the library corpus
+    python bench/prepare.py --corpus applications   # the same for the application corpus
 """
 from __future__ import annotations
 
+import argparse
 import ast
 import hashlib
 import io
@@ -14,10 +20,11 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import tokenize
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 try:
     import tomllib
@@ -30,7 +37,33 @@ CACHE = Path(
     os.environ.get("FLAKE8_ASYNCIO_GOTCHAS_BENCH_CACHE")
     or Path.home() / ".cache" / "flake8-asyncio-gotchas-bench"
 )
-CORPUS_ROOT = CACHE / "corpus"
+CORPUS_ROOT = CACHE / "corpus"  # the library corpus (run.py and robustness.py use only this one)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    name: str
+    toml: str  # in bench/
+    root: Path
+    kind: str  # "wheel": its .py files; "sdist": its .py files, tests included
+
+
+CORPORA: dict[str, Corpus] = {
+    "library": Corpus("library", "corpus.toml", CORPUS_ROOT, "wheel"),
+    "applications": Corpus("applications", "applications.toml", CACHE / "applications", "sdist"),
+}
+
+# Test code, by path alone (pytest's and unittest's file conventions and the usual folders).
+TEST_DIRS = frozenset({"tests", "test", "testing"})
+
+
+def is_test_path(rel: str) -> bool:
+    """Whether a corpus file (path relative to the corpus root) is test code."""
+    parts = PurePosixPath(rel).parts
+    name = parts[-1]
+    if name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
+        return True
+    return any(part in TEST_DIRS for part in parts[:-1])
 
 FLAKE8 = "flake8==7.5.0"
 # Tool name -> what its venv installs. "ours" also gets `pip install -e REPO` (see ensure_venvs).
@@ -59,12 +92,17 @@ class SourceFile:
     lines: int
     has_async: bool  # any `async`/`await` keyword token
 
+    @property
+    def is_test(self) -> bool:
+        return is_test_path(self.rel)
+
 
 @dataclass(frozen=True)
 class Package:
     name: str
     version: str
     style: str
+    corpus: str = "library"
 
     @property
     def dirname(self) -> str:
@@ -75,15 +113,18 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def load_packages() -> list[Package]:
-    with open(BENCH / "corpus.toml", "rb") as f:
+def load_packages(corpus: str = "library") -> list[Package]:
+    with open(BENCH / CORPORA[corpus].toml, "rb") as f:
         data = tomllib.load(f)
-    return [Package(p["name"], p["version"], p.get("style", "")) for p in data["package"]]
+    return [Package(p["name"], p["version"], p.get("style", ""), corpus) for p in data["package"]]
 
 
 def fetch_package(pkg: Package) -> Path:
-    """Download and extract one wheel's .py files; return the package's directory."""
-    dest = CORPUS_ROOT / pkg.dirname
+    """Download and extract one package's .py files; return the package's directory."""
+    corpus = CORPORA[pkg.corpus]
+    if corpus.kind == "sdist":
+        return fetch_sdist(pkg, corpus.root)
+    dest = corpus.root / pkg.dirname
     if (dest / ".complete").exists():
         return dest
     dl = CACHE / "downloads" / pkg.dirname
@@ -104,6 +145,52 @@ def fetch_package(pkg: Package) -> Path:
                 zf.extract(name, dest)
     (dest / ".complete").touch()
     return dest
+
+
+def fetch_sdist(pkg: Package, root: Path) -> Path:
+    """Download one sdist and extract its .py files (tests included) under root/NAME-VERSION."""
+    dest = root / pkg.dirname
+    if (dest / ".complete").exists():
+        return dest
+    dl = CACHE / "sdists" / pkg.dirname
+    archives = [*dl.glob("*.tar.gz"), *dl.glob("*.zip")]
+    if not archives:
+        log(f"downloading the sdist of {pkg.name}=={pkg.version}")
+        dl.mkdir(parents=True, exist_ok=True)
+        # pip builds the sdist's metadata (in an isolated build env) before it saves it.
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
+             "-d", str(dl), f"{pkg.name}=={pkg.version}"],
+            check=True,
+        )
+        archives = [*dl.glob("*.tar.gz"), *dl.glob("*.zip")]
+    (archive,) = archives
+    shutil.rmtree(dest, ignore_errors=True)
+    for name, data in _sdist_py_files(archive):
+        # Drop the sdist's own top directory (its spelling varies: python_telegram_bot-22.8).
+        inner = PurePosixPath(name).parts[1:]
+        if not inner or any(part in ("", ".", "..") for part in inner):
+            continue
+        target = dest.joinpath(*inner)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    (dest / ".complete").touch()
+    return dest
+
+
+def _sdist_py_files(archive: Path) -> list[tuple[str, bytes]]:
+    """(member name, content) of every regular .py file in a .tar.gz or .zip sdist."""
+    if archive.suffix == ".zip":
+        with zipfile.ZipFile(archive) as zf:
+            return [(n, zf.read(n)) for n in zf.namelist() if n.endswith(".py")]
+    out = []
+    with tarfile.open(archive) as tf:
+        for member in tf.getmembers():
+            if member.isfile() and member.name.endswith(".py"):
+                f = tf.extractfile(member)
+                if f is not None:
+                    out.append((member.name, f.read()))
+    return out
 
 
 def has_async_keyword(source: str) -> bool:
@@ -134,11 +221,11 @@ def scan(root: Path, dirs: list[str]) -> list[SourceFile]:
     return files
 
 
-def corpus_files() -> tuple[list[Package], list[SourceFile]]:
-    packages = load_packages()
+def corpus_files(corpus: str = "library") -> tuple[list[Package], list[SourceFile]]:
+    packages = load_packages(corpus)
     for pkg in packages:
         fetch_package(pkg)
-    return packages, scan(CORPUS_ROOT, [p.dirname for p in packages])
+    return packages, scan(CORPORA[corpus].root, [p.dirname for p in packages])
 
 
 def stdlib_asyncio() -> tuple[Path, list[SourceFile]]:
@@ -219,20 +306,25 @@ def ensure_plugin() -> bool:
     return registered
 
 
-def main(venvs: bool = True) -> None:
-    packages, files = corpus_files()
+def main(venvs: bool = True, corpus: str = "library") -> None:
+    packages, files = corpus_files(corpus)
     by_pkg: dict[str, list[SourceFile]] = {}
     for f in files:
         by_pkg.setdefault(f.rel.split("/", 1)[0], []).append(f)
-    print(f"corpus root: {CORPUS_ROOT}")
+    print(f"corpus root: {CORPORA[corpus].root}")
+
+    def sizes(fs: list[SourceFile]) -> str:
+        tests = sum(f.lines for f in fs if f.is_test)
+        return f"{len(fs):5} files {sum(f.lines for f in fs):7} lines {tests:7} in tests"
+
     for pkg in packages:
-        fs = by_pkg.get(pkg.dirname, [])
-        print(f"{pkg.name:>12} {pkg.version:<8} {len(fs):5} files "
-              f"{sum(f.lines for f in fs):7} lines  {pkg.style}")
-    print(f"{'total':>12} {'':<8} {len(files):5} files {sum(f.lines for f in files):7} lines")
+        print(f"{pkg.name:>20} {pkg.version:<9} {sizes(by_pkg.get(pkg.dirname, []))}  {pkg.style}")
+    print(f"{'total':>20} {'':<9} {sizes(files)}")
     if venvs:
         print("plugin registered:", ensure_venvs())
 
 
 if __name__ == "__main__":
-    main()
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", choices=sorted(CORPORA), default="library")
+    main(corpus=ap.parse_args().corpus)
