@@ -113,12 +113,15 @@ def corpus(toml: Path) -> Tuple[Path, List[Path]]:
 
     with open(toml, "rb") as stream:
         data = tomllib.load(stream)
-    packages = [prepare.Package(p["name"], p["version"], p.get("style", ""))
+    # A list of bench/ is fetched as its corpus is (wheels or sdists); another as wheels.
+    named = [c for c in prepare.CORPORA.values() if (prepare.BENCH / c.toml) == toml.resolve()]
+    kind = named[0] if named else prepare.CORPORA["library"]
+    packages = [prepare.Package(p["name"], p["version"], p.get("style", ""), kind.name)
                 for p in data["package"]]
     files: List[Path] = []
     for package in packages:
         files += sorted(prepare.fetch_package(package).rglob("*.py"))
-    return prepare.CORPUS_ROOT, files
+    return kind.root, files
 
 
 def stdlib() -> Tuple[Path, List[Path]]:

@@ -7,7 +7,7 @@ Two corpora: `library` (bench/corpus.toml, the .py files of wheels, under corpus
 `applications` (bench/applications.toml, the .py files of sdists with their test suites,
 under applications/).
 
-    python bench/prepare.py                         # prepare everything and print the library corpus
+    python bench/prepare.py                         # prepare all, print the library corpus
     python bench/prepare.py --corpus applications   # the same for the application corpus
 """
 from __future__ import annotations
@@ -64,6 +64,7 @@ def is_test_path(rel: str) -> bool:
     if name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
         return True
     return any(part in TEST_DIRS for part in parts[:-1])
+
 
 FLAKE8 = "flake8==7.5.0"
 # Tool name -> what its venv installs. "ours" also gets `pip install -e REPO` (see ensure_venvs).

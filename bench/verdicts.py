@@ -2,7 +2,8 @@
 
     python bench/verdicts.py                         # run the plugin on both corpora, compare
     python bench/verdicts.py --corpus applications   # one corpus
-    python bench/verdicts.py --dump DIR              # read DIR/CORPUS/ours/*.txt (findings.py --out DIR)
+    python bench/verdicts.py --dump DIR              # read DIR/CORPUS/ours/*.txt
+                                                     # (written by findings.py --out DIR)
     python bench/verdicts.py --check                 # only validate bench/verdicts.tsv
 
 bench/verdicts.tsv holds one reviewed verdict per finding (format: helper-notes VERDICTS.md and
@@ -162,8 +163,10 @@ def compare(corpus: str, now: dict[Key, str], verdicts: dict[Key, Verdict],
             groups: dict[tuple[str, str, str], list[Verdict]] = {}
             for v in others:
                 groups.setdefault((v.code, v.verdict, v.reason), []).append(v)
-            for (code, kind, reason), vs in sorted(groups.items(), key=lambda g: (g[0][0], -len(g[1]))):
-                out.append(f"  {len(vs):4} {code} {kind}: {reason} (e.g. {vs[0].path}:{vs[0].line})")
+            for (code, kind, reason), vs in sorted(groups.items(),
+                                                   key=lambda g: (g[0][0], -len(g[1]))):
+                out.append(f"  {len(vs):4} {code} {kind}: {reason} "
+                           f"(e.g. {vs[0].path}:{vs[0].line})")
     return out, len(lost)
 
 
