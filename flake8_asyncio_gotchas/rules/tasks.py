@@ -164,8 +164,9 @@ class UnobservedTask(Rule):
               "that cannot fail: a docstring, `pass`, constant assignments (also "
               "`self.x = None`), `assert`s, a guard `if <test>: return` (or `continue`, "
               "`break`) whose test is names, attributes, `is None`, `not`, `and`/`or` and "
-              "`.done()`/`.cancelled()` of a task-typed name or attribute, a log call, "
-              "`await asyncio.sleep(...)`. Any other statement outside the tries may raise, "
+              "`.done()`/`.cancelled()` of a known task (typed so, or an attribute only ever "
+              "set to `None` or a new task), a log call, `.set()`/`.clear()` of an "
+              "`asyncio.Event`, `.cancel()` of a known task, `await asyncio.sleep(...)`. Any other statement outside the tries may raise, "
               "and the task is reported.")
     references = (
         "https://docs.python.org/3/library/asyncio-task.html#asyncio.Task",

@@ -11,7 +11,8 @@ import libcst as cst
 
 from ..calls.tasks import (ASYNC_ONLY_FACTORIES, CANCELLED_ERRORS, EVERY_ERROR, FACTORY_NAMES,
                            LOOP_FACTORY_METHODS, LOOP_NAMES, NON_OBSERVING_METHODS,
-                           QUIET_AWAITS, TASK_FACTORIES, TASK_TYPES, WAITERS)
+                           QUIET_AWAITS, QUIET_METHODS, TASK_FACTORIES, TASK_TYPES,
+                           WAITERS)
 from ..names import Scope, format_call, self_class
 from ..walk import children, descendants
 
@@ -319,8 +320,9 @@ _CONSTANTS = (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float, 
 
 def _cannot_fail(ctx: "Context", scope: Scope, statement: cst.BaseStatement) -> bool:
     """A docstring, `pass`, `x = 0.0` or `self.x = None`, an `assert` (a type-narrowing
-    idiom, taken as true), a guard `if self.interval is None: return`, a log call, or
-    `await asyncio.sleep(...)` (which raises only the task's own cancellation)."""
+    idiom, taken as true), a guard `if self.interval is None: return`, a log call,
+    `event.set()` or `task.cancel()` on a known event or task, or `await asyncio.sleep(...)`
+    (which raises only the task's own cancellation)."""
     if isinstance(statement, cst.If):
         return _is_guard_clause(ctx, scope, statement)
     if not isinstance(statement, cst.SimpleStatementLine):
@@ -330,6 +332,7 @@ def _cannot_fail(ctx: "Context", scope: Scope, statement: cst.BaseStatement) -> 
             continue
         if isinstance(small, cst.Expr) and (isinstance(small.value, _CONSTANTS)
                                             or _is_log_call(small.value)
+                                            or _is_quiet_method_call(ctx, scope, small.value)
                                             or _is_quiet_await(ctx, scope, small.value)):
             continue
         if isinstance(small, (cst.Assign, cst.AnnAssign)) and isinstance(small.value, _CONSTANTS) \
@@ -350,6 +353,17 @@ def _is_log_call(expr: cst.BaseExpression) -> bool:
     """`LOGGER.debug(...)`, `self.log.warning(...)`: a log call (taken not to fail)."""
     return isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) \
         and expr.func.attr.value in _LOG_METHODS
+
+
+def _is_quiet_method_call(ctx: "Context", scope: Scope, expr: cst.BaseExpression) -> bool:
+    """`self.started.set()` on an `asyncio.Event`, `self._task.cancel()` on a task."""
+    if not (isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute)
+            and _plain_target(expr.func.value)):
+        return False
+    method, receiver = expr.func.attr.value, expr.func.value
+    if method == "cancel":
+        return _holds_a_task(ctx, scope, receiver)
+    return method in QUIET_METHODS.get(ctx.names.instance_type(receiver, scope) or "", ())
 
 
 def _is_quiet_await(ctx: "Context", scope: Scope, expr: cst.BaseExpression) -> bool:
