@@ -90,6 +90,13 @@ EVERY_ERROR: FrozenSet[str] = CATCH_ALL_ERRORS | {"Exception", "builtins.Excepti
 # errors" test lets them stand outside the try).
 QUIET_AWAITS: FrozenSet[str] = frozenset({"asyncio.sleep", "asyncio.tasks.sleep"})
 
+# Methods that cannot raise, by the type of their receiver (the same test lets these calls
+# stand outside the try or in its `finally`): setting an event, cancelling a task.
+QUIET_METHODS: Dict[str, FrozenSet[str]] = {
+    "asyncio.Event": frozenset({"set", "clear"}),
+    "asyncio.locks.Event": frozenset({"set", "clear"}),
+}
+
 SUPPRESS: FrozenSet[str] = frozenset({"contextlib.suppress"})
 
 # Calls that wait on the awaitables they are given (for the cancel-then-await idiom).

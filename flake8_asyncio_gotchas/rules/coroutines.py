@@ -37,6 +37,10 @@ _WHICH_CALLS = ("Coroutine functions are those the module can see: `async def` o
 _SEE_AIO100 = ("Coroutine functions are recognised as for AIO100 (same module, standard "
                "library, other modules of the same project).")
 
+# Return annotations that declare an awaitable as the result of an `async def`.
+_AWAITABLE_RESULTS = frozenset({"typing.Awaitable", "typing.Coroutine",
+                                "collections.abc.Awaitable", "collections.abc.Coroutine"})
+
 _TASK_DOCS = "https://docs.python.org/3/library/asyncio-task.html#coroutines"
 
 
@@ -150,7 +154,10 @@ class CoroutineUsedAsValue(_CoroutineRule):
               "first stored in (`u = get_user(); u[\"id\"]`). Formatting is judged in f-strings, "
               "`str()`, `format()`, `print()`, `str.format()` and `%` on a string literal, not "
               "in logging calls. The coroutine protocol's own attributes (`send`, `throw`, "
-              "`close`, `cr_*`, `__await__`) are not reported.")
+              "`close`, `cr_*`, `__await__`) are not reported. An `async def` whose return "
+              "annotation declares an awaitable (`-> Awaitable[...]`, `-> Coroutine[...]`, "
+              "from `typing` or `collections.abc`, also inside `Optional`) returns the "
+              "coroutine on purpose, for its caller to await in turn: not reported.")
     references = (_TASK_DOCS, "https://docs.python.org/3/reference/expressions.html#await")
     fix_safety = "none"
     fix_summary = ("What the code meant to do with the coroutine (use its result, start a task, "
@@ -276,9 +283,26 @@ class CoroutineUsedAsValue(_CoroutineRule):
     # -- returned from an async def ---------------------------------------------------------------
 
     def visit_Return(self, node: cst.Return) -> None:
-        if self.ctx.in_async_def:
+        if self.ctx.in_async_def and not self._declares_awaitable_result():
             self._use(node.value, "returned from an async def (the caller's `await` gets the "
                                   "coroutine back)")
+
+    def _declares_awaitable_result(self) -> bool:
+        """`async def f() -> Awaitable[X]`: the coroutine is the declared result, returned on
+        purpose for the caller to await in turn (`await (await f())`)."""
+        function = self.ctx.scope.node
+        returns = getattr(function, "returns", None)
+        if not isinstance(function, cst.FunctionDef) or returns is None:
+            return False
+        annotation = returns.annotation
+        if isinstance(annotation, cst.SimpleString):    # `-> "Awaitable[Result]"`
+            try:
+                annotation = cst.parse_expression(str(annotation.evaluated_value))
+            except (cst.ParserSyntaxError, TypeError):
+                return False
+        declared = self.ctx.names.annotation_type(annotation, self.ctx.scope.parent
+                                                  or self.ctx.scope)
+        return declared in _AWAITABLE_RESULTS
 
 
 class AsyncFunctionAsCallback(_CoroutineRule):

@@ -156,13 +156,18 @@ class UnobservedTask(Rule):
               "`a = b = ...` are not followed. Tasks made by a same-module wrapper (see "
               "AIO400) are followed. A task whose coroutine is a same-module `async def` that "
               "deals with its own errors is not reported: every statement of its body is a "
-              "`try` with an `except Exception` (or `BaseException`, or bare) that does not "
-              "re-raise (other handlers may, e.g. `except CancelledError: raise`; a `finally` "
-              "may follow), or a `while True:` (or `while self.running:`) loop whose body is "
-              "made the same way, or a statement that cannot fail: a docstring, `pass`, "
-              "constant assignments (also `self.x = None`), `assert`s, a guard "
-              "`if self.x is None: return`, a log call, `await asyncio.sleep(...)`. Any "
-              "other statement outside the tries may raise, and the task is reported.")
+              "`try` with an `except Exception` (or `BaseException`, or bare) that "
+              "raises nothing (another handler may only re-raise the task's own "
+              "cancellation: `except CancelledError: ... raise`; an `else` or `finally` must "
+              "be made of statements that cannot fail), or a `while True:` (or "
+              "`while self.running:`) loop whose body is made the same way, or a statement "
+              "that cannot fail: a docstring, `pass`, constant assignments (also "
+              "`self.x = None`), `assert`s, a guard `if <test>: return` (or `continue`, "
+              "`break`) whose test is names, attributes, `is None`, `not`, `and`/`or` and "
+              "`.done()`/`.cancelled()` of a known task (typed so, or an attribute only ever "
+              "set to `None` or a new task), a log call, `.set()`/`.clear()` of an "
+              "`asyncio.Event`, `.cancel()` of a known task, `await asyncio.sleep(...)`. Any other statement outside the tries may raise, "
+              "and the task is reported.")
     references = (
         "https://docs.python.org/3/library/asyncio-task.html#asyncio.Task",
         "https://docs.python.org/3/library/asyncio-dev.html#detect-never-retrieved-exceptions",
