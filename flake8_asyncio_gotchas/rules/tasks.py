@@ -166,8 +166,8 @@ class UnobservedTask(Rule):
               "`break`) whose test is names, attributes, `is None`, `not`, `and`/`or` and "
               "`.done()`/`.cancelled()` of a known task (typed so, or an attribute only ever "
               "set to `None` or a new task), a log call, `.set()`/`.clear()` of an "
-              "`asyncio.Event`, `.cancel()` of a known task, `await asyncio.sleep(...)`. Any other statement outside the tries may raise, "
-              "and the task is reported.")
+              "`asyncio.Event`, `.cancel()` of a known task, `await asyncio.sleep(...)`. Any "
+              "other statement outside the tries may raise, and the task is reported.")
     references = (
         "https://docs.python.org/3/library/asyncio-task.html#asyncio.Task",
         "https://docs.python.org/3/library/asyncio-dev.html#detect-never-retrieved-exceptions",

@@ -42,7 +42,7 @@ def task_factory(ctx: "Context", call: cst.Call, scope: Optional[Scope] = None
     return None
 
 
-def _is_none(expr: cst.BaseExpression) -> bool:
+def _is_none(expr: cst.CSTNode) -> bool:
     return isinstance(expr, cst.Name) and expr.value == "None"
 
 
@@ -253,8 +253,8 @@ def handles_own_exceptions(ctx: "Context", func: cst.FunctionDef) -> bool:
     """Whether every statement of the def's body cannot fail (see `_cannot_fail`) or is a
     `try` with a handler that catches every Exception (`Exception`, `BaseException`, bare)
     and raises nothing (see `_try_keeps_errors`), or is a `while True:` whose body is made
-    the same way; with at least one such `try`. What the coroutine raises is then dealt with inside it, so nothing is left
-    for the task to lose."""
+    the same way; with at least one such `try`. What the coroutine raises is then dealt with
+    inside it, so nothing is left for the task to lose."""
     scope = ctx.names.scope_of.get(func, ctx.names.module_scope)    # where handlers run
     return _handles_own(ctx, scope, func.body, loop_allowed=True)
 
