@@ -21,7 +21,8 @@ from .base import Rule
 from .hogging_loops import has_suspension_point
 from .tasks_analysis import (CancelTracker, Handler, awaited_exprs, getattr_literal,
                              handles_own_exceptions, is_cleanup_name, is_logged, is_store,
-                             name_observed, observes, single_target, walk_with_parents)
+                             name_observed, observes, single_target, task_factory,
+                             walk_with_parents)
 from .tasks_cancel import holds_task, holds_tasks, injects_cancellation, reraises
 from .tasks_starts import coroutine_argument, started_task, task_entry_names
 
@@ -342,11 +343,37 @@ class GatherExceptionsDiscarded(Rule):
         (observed by whoever made it), or a call of a same-module coroutine that handles
         every exception itself (also `*(self.safe(x) for x in xs)`)."""
         value = arg.value
+        made = self._made_here(value)
+        if made is not None:       # tasks this function made: their errors are this gather's
+            return all(self._handles_own(coroutine, scope) for coroutine, scope in made)
         if arg.star:
             if isinstance(value, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
                 return self._handles_own(value.elt, self.ctx.names.scope_of.get(value))
             return holds_tasks(self.ctx, value)
         return holds_task(self.ctx, value) or self._handles_own(value, self.ctx.scope)
+
+    def _made_here(self, value: cst.BaseExpression
+                   ) -> Optional[List[Tuple[cst.BaseExpression, Optional[Scope]]]]:
+        """The coroutines (with the scope they are written in) of the tasks that this
+        function binds to the name `value` (`t = create_task(c)`, `ts = [create_task(c) for
+        ...]`); None when the name holds anything else, or is not this function's local."""
+        function = self.ctx.scope.function
+        if not isinstance(value, cst.Name) or function is None \
+                or self.ctx.names.binding_scope(value.value, self.ctx.scope) is not function:
+            return None
+        made: List[Tuple[cst.BaseExpression, Optional[Scope]]] = []
+        for binding in function.bindings.get(value.value, []):
+            call, scope = binding.node, binding.scope
+            if isinstance(call, (cst.ListComp, cst.GeneratorExp, cst.SetComp)):
+                call, scope = call.elt, self.ctx.names.scope_of.get(call)
+            factory = (task_factory(self.ctx, call, scope)
+                       if isinstance(call, cst.Call) and scope is not None else None)
+            coroutine = coroutine_argument(factory, call) \
+                if factory is not None and isinstance(call, cst.Call) else None
+            if binding.kind != "assign" or coroutine is None:
+                return None
+            made.append((coroutine, scope))
+        return made or None
 
     def _handles_own(self, expr: cst.BaseExpression, scope: Optional[Scope]) -> bool:
         if not isinstance(expr, cst.Call) or scope is None \

@@ -67,7 +67,9 @@ def _binds_task(ctx: "Context", binding: Binding) -> bool:
     value = binding.node
     if binding.kind == "assign" and isinstance(value, cst.Call):
         called = last_name(value.func)
-        return called is not None and called.endswith(TASK_FACTORY_SUFFIXES)
+        # The name is the only clue for another module's factory; a def here says what it is.
+        return called is not None and called.endswith(TASK_FACTORY_SUFFIXES) \
+            and ctx.names.definition(value.func, binding.scope) is None
     if binding.iterable is None:
         return False
     iterable = binding.iterable
@@ -132,7 +134,7 @@ def _function_injects(ctx: "Context", function: Scope) -> bool:
     for nested in descendants(definition.body, into_scopes=False):
         # A fake defined here that raises it (in the function's own body, only a raise in the
         # try's body counts: see injects_cancellation).
-        if isinstance(nested, cst.FunctionDef) and any(
+        if isinstance(nested, (cst.FunctionDef, cst.ClassDef)) and any(
                 isinstance(node, cst.Raise) and node.exc is not None
                 and _mentions_cancellation(ctx, node.exc, function)
                 for node in descendants(nested)):

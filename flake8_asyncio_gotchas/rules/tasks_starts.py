@@ -153,10 +153,16 @@ def _started_call(ctx: "Context", value: cst.BaseExpression, scope: Scope
     return None
 
 
-def _is_runner(name: Optional[str], runners: Set[str]) -> bool:
+def _is_runner(ctx: "Context", func: cst.BaseExpression, scope: Scope, runners: Set[str]
+               ) -> bool:
     """A call that runs its coroutine argument as a task: asyncio's, a same-module wrapper,
-    or another module's factory named like one (`create_referenced_task`)."""
-    return name is not None and (name in runners or name.endswith(TASK_FACTORY_SUFFIXES))
+    or another module's factory named like one (`create_referenced_task`; a same-module def
+    so named is judged by what it is, not by its name)."""
+    name = last_name(func)
+    if name is None:
+        return False
+    return name in runners or (name.endswith(TASK_FACTORY_SUFFIXES)
+                               and ctx.names.definition(func, scope) is None)
 
 
 def task_entry_names(ctx: "Context") -> Set[str]:
@@ -176,10 +182,10 @@ def task_entry_names(ctx: "Context") -> Set[str]:
             if not call.args:
                 continue
             coroutine = None
-            if _is_runner(last_name(call.func), runners):
+            if _is_runner(ctx, call.func, scope, runners):
                 coroutine = _started_call(ctx, call.args[0].value, scope)
             if coroutine is None and len(call.args) > 1 \
-                    and _is_runner(last_name(call.args[0].value), runners):
+                    and _is_runner(ctx, call.args[0].value, scope, runners):
                 # `contextvars.Context().run(loop.create_task, self.run_asgi(app))`
                 coroutine = _started_call(ctx, call.args[1].value, scope)
             if coroutine is not None:
