@@ -223,6 +223,24 @@ def test_the_import_is_added_once_for_many_fixes() -> None:
         "    await asyncio.sleep(2)\n\n\nasync def g():\n    await asyncio.sleep(3)\n")
 
 
+def test_sqlite3_calls_stay_in_their_thread() -> None:
+    """A sqlite3 connection works only in the thread that made it: moving one of its calls
+    into `to_thread` raises ProgrammingError, so the unsafe fix leaves them (still reported),
+    while the `open()` beside them is moved."""
+    source = ("import sqlite3\n\n\nclass Store:\n    def __init__(self, path):\n"
+              "        self.conn = sqlite3.connect(path)\n\n"
+              "    async def rows(self, path):\n"
+              "        conn = sqlite3.connect(path)\n"
+              "        cur = conn.execute('select 1')\n"
+              "        data = open(path).read()\n"
+              "        return self.conn.execute('select 2').fetchall(), cur.fetchall(), data\n")
+    result = fix_source(source, "t.py", ALL_RULES, DEFAULTS, unsafe=True)
+    assert [code for _line, code, _safety in result.fixed] == ["AIO203"]
+    assert "await asyncio.to_thread(open, path)" in result.source
+    # After the added `import asyncio`: connect, execute, and line 12's three calls.
+    assert sorted(line for line, _col, _code, _msg in result.remaining) == [10, 11, 13, 13, 13]
+
+
 def test_a_shadowed_asyncio_name_leaves_the_finding_alone() -> None:
     source = ("import time\n\n\nasync def f(asyncio):\n    time.sleep(1)\n")
     assert fixed_text(source) == source

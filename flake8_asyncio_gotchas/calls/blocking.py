@@ -187,6 +187,9 @@ _add(["tarfile.open", "zipfile.ZipFile"], FILE, TO_THREAD, when="file")
 CONSOLE = ("read stdin through `loop.connect_read_pipe()`, or "
            "`await asyncio.to_thread(...)`")
 SQLITE = "use `aiosqlite`, or `await asyncio.to_thread(...)` for the whole database work"
+# Objects usable only in the thread that made them: moving one call on them into a thread
+# (the unsafe fix's `to_thread`) raises `ProgrammingError`; the fix leaves these alone.
+THREAD_BOUND = ("sqlite3.",)
 _add(["sqlite3.connect", "sqlite3.dbapi2.connect"], FILE, SQLITE, when="on_disk")
 _methods(["sqlite3.Connection"], ("execute", "executemany", "executescript", "commit",
                                   "rollback", "backup", "__enter__"), FILE, SQLITE,

@@ -6,6 +6,8 @@ from typing import Optional
 
 import libcst as cst
 
+from ..calls.blocking import THREAD_BOUND
+from ..names import Scope
 from ..rules.base import Finding
 from .edits import SAFE, UNSAFE, Edit, FileFix, awaited, expression
 
@@ -26,6 +28,15 @@ def fix_blocking_sleep(finding: Finding, f: FileFix) -> Optional[Edit]:
         call, parent, expression(updated.with_changes(func=sleep))))
 
 
+def _thread_bound(f: FileFix, call: cst.Call, scope: Scope) -> bool:
+    """A call of, or on, an object bound to the thread that made it (`sqlite3`)."""
+    called = f.ctx.names.qualname(call.func, scope)
+    if called is None and isinstance(call.func, cst.Attribute):
+        owner = f.ctx.names.instance_type(call.func.value, scope)
+        called = owner + "." + call.func.attr.value if owner is not None else None
+    return called is not None and called.startswith(THREAD_BOUND)
+
+
 def fix_to_thread(finding: Finding, f: FileFix) -> Optional[Edit]:
     """AIO201-AIO203, AIO206: `f(*args, **kwargs)` -> `await asyncio.to_thread(f, *args,
     **kwargs)`: the callee and the arguments are evaluated where they were, the call runs in
@@ -38,7 +49,10 @@ def fix_to_thread(finding: Finding, f: FileFix) -> Optional[Edit]:
         # `with open(p) as f:`, `with client.stream(...)`: the blocking goes on in the
         # context manager's methods and the body, which a thread for the call does not move.
         return None
-    to_thread = f.names.ref("to_thread", f.sites.scope(call))
+    scope = f.sites.scope(call)
+    if _thread_bound(f, call, scope):
+        return None
+    to_thread = f.names.ref("to_thread", scope)
     if to_thread is None:
         return None
 

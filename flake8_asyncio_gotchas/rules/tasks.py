@@ -363,7 +363,8 @@ class GatherExceptionsDiscarded(Rule):
             return None
         made: List[Tuple[cst.BaseExpression, Optional[Scope]]] = []
         for binding in function.bindings.get(value.value, []):
-            call, scope = binding.node, binding.scope
+            call: Optional[cst.CSTNode] = binding.node
+            scope: Optional[Scope] = binding.scope
             if isinstance(call, (cst.ListComp, cst.GeneratorExp, cst.SetComp)):
                 call, scope = call.elt, self.ctx.names.scope_of.get(call)
             factory = (task_factory(self.ctx, call, scope)
