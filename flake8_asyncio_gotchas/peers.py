@@ -96,6 +96,12 @@ _MENTION = re.compile(r"noqa", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
+def source_lines(source: str) -> List[str]:
+    """The lines as flake8 and libcst number them (`str.splitlines` also breaks at form
+    feeds and other separators, and would shift every line after one)."""
+    return _LINE_BREAK.split(source)
+
+
 def _ours(matches: Iterable["re.Match[str]"]) -> Set[str]:
     silenced: Set[str] = set()
     for match in matches:
@@ -122,7 +128,7 @@ def drop_peer_suppressed(results: List[Result], source: str) -> List[Result]:
     if not results or _MENTION.search(source) is None:
         return results
     file_wide = silenced_in_file(source)
-    lines: Sequence[str] = _LINE_BREAK.split(source)    # numbered as flake8 and libcst do
+    lines: Sequence[str] = source_lines(source)
     kept = []
     for result in results:
         line = result[0]

@@ -223,6 +223,13 @@ def test_the_import_is_added_once_for_many_fixes() -> None:
         "    await asyncio.sleep(2)\n\n\nasync def g():\n    await asyncio.sleep(3)\n")
 
 
+def test_noqa_lines_are_found_after_a_form_feed() -> None:
+    """Lines numbered as flake8 numbers them: a form feed is no line break."""
+    source = ("import asyncio\nimport time\n\x0c\n\nasync def f():\n"
+              "    time.sleep(1)  # noqa: AIO200\n")
+    assert fixed_text(source) == source
+
+
 def test_sqlite3_calls_stay_in_their_thread() -> None:
     """A sqlite3 connection works only in the thread that made it: moving one of its calls
     into `to_thread` raises ProgrammingError, so the unsafe fix leaves them (still reported),

@@ -98,7 +98,7 @@ def findings_of(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
                 settings: Mapping[str, Any]) -> List[Result]:
     """What the rules report on `source`, `# noqa` comments honoured."""
     analysis = analyse(source, filename, rule_classes, settings)
-    return _reported(analysis, source.splitlines()) if analysis is not None else []
+    return _reported(analysis, peers.source_lines(source)) if analysis is not None else []
 
 
 class _Apply(cst.CSTTransformer):
@@ -139,7 +139,7 @@ def fix_source(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
     if analysis is None:
         raise NotFixable("cannot parse")
     module, ctx = analysis.module, analysis.ctx
-    lines = source[len(bom):].splitlines()
+    lines = peers.source_lines(source[len(bom):])
     edits: Dict[cst.CSTNode, Edit] = {}
     if not any(finding.code in FIXERS for finding in analysis.findings):
         result.remaining = _reported(analysis, lines)
