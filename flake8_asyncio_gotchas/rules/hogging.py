@@ -154,8 +154,8 @@ class SlowCall(Rule):
               "`werkzeug.security` and `django.contrib.auth.hashers` password hashing; "
               "`passlib` schemes and `CryptContext` `hash/verify/verify_and_update`. Methods "
               "are recognised when the object's origin is visible (`ph = PasswordHasher()`, "
-              "`self.kdf = Scrypt(...)`). A slow call inside a loop that AIO300 reports is "
-              "left to AIO300 (one finding, one fix). A function passed to "
+              "`self.kdf = Scrypt(...)`). Inside a loop that AIO300 reports, both are "
+              "reported: each can be ignored on its own. A function passed to "
               "`asyncio.to_thread()` or `run_in_executor()` is not called here and is not "
               "reported.")
     options = (CPU_SLOW_CALLS,)
@@ -174,20 +174,9 @@ class SlowCall(Rule):
         if not self.ctx.in_async_def or isinstance(self.ctx.parent, cst.Await):
             return
         name = self.judge.slow_call(node)
-        if name is None or self._in_long_loop():
+        if name is None:
             return
         self.report(node, name=name, written=format_call(node.func))
-
-    def _in_long_loop(self) -> bool:
-        """Whether a loop around the call, in the same function, is judged long (AIO300)."""
-        loops: List[Loop] = []
-        for ancestor in reversed(self.ctx.ancestors):
-            if isinstance(ancestor, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-                break
-            if isinstance(ancestor, cst.While) or (
-                    isinstance(ancestor, cst.For) and ancestor.asynchronous is None):
-                loops.append(ancestor)
-        return any(self.judge.judge(loop) is not None for loop in reversed(loops))
 
 
 class BusyWait(Rule):
