@@ -5,10 +5,12 @@ A loop with no suspension point is judged long when
   loops multiplying), is above `--asyncio-long-loop-threshold`, whatever it does; or
 - it is not known to be short (a literal count of at most `--asyncio-cpu-loop-threshold`) and
   each iteration does known-heavy work: calls a CPU-heavy or slow function (`calls/hogging.py`
-  and the options), or goes over the loop's own data again (a nested loop, an aggregate such as
-  `sum(rows)`, or `rows.index(x)` inside `for row in rows`: quadratic work).
-The judgement is made once per loop (`judge(ctx)` keeps it in `Context.shared`): AIO300 reports
-the loop, and AIO302 leaves alone the slow calls inside a loop judged long.
+  and the options), or goes over the loop's own data again (a nested loop over it, or an
+  aggregate such as `sum(rows[i - w:i])` of a slice whose width is not a literal: quadratic
+  work; `rows.index(x)` and `max(rows)` stay quiet, as code for short lists is written so).
+An inner loop that may leave early (`break`, `return`) counts as a cap, not a length.
+The judgement is made once per loop (`judge(ctx)` keeps it in `Context.shared`) and shared by
+AIO300, which reports the loop, and AIO302, which reports the slow calls in it.
 """
 from __future__ import annotations
 
@@ -186,7 +188,8 @@ class LoopJudge:
         own = self._own_count(loop)
         if own is None:
             return None
-        inner = [self.iterations(child) for child in _child_loops(loop.body)]
+        inner = [self.iterations(child) for child in _child_loops(loop.body)
+                 if not _leaves_early(child)]       # a cut-short inner loop: a cap
         return own * max([count for count in inner if count is not None] or [1])
 
     def _own_count(self, loop: Loop) -> Optional[int]:
@@ -282,6 +285,8 @@ def _leaves_early(loop: Loop) -> bool:
         if isinstance(current, (cst.For, cst.While)):
             stack.extend(n for n in descendants(current.body, into_scopes=False)
                          if isinstance(n, cst.Return))
+            if current.orelse is not None:      # an inner loop's `else: break` leaves this one
+                stack.extend(children(current.orelse))
             continue
         if not isinstance(current, _SCOPES):
             stack.extend(children(current))
@@ -320,12 +325,19 @@ def _len_argument(call: cst.Call) -> Optional[str]:
 
 
 def _narrow_slice(expr: cst.Subscript, module: cst.Module) -> bool:
-    """`rows[i:i + 3]`, `rows[i - 2:i]`: both bounds given, a literal apart."""
+    """`rows[i:i + 3]`, `rows[i - 2:i]`: both bounds given, a literal apart; or a literal
+    width at one end, `rows[:3]`, `rows[-3:]`."""
     for element in expr.slice:
         part = element.slice
-        if not isinstance(part, cst.Slice) or part.lower is None or part.upper is None:
+        if not isinstance(part, cst.Slice):
             return False
         lower, upper = part.lower, part.upper
+        if lower is None or upper is None:
+            width = literal_int(upper) if lower is None else literal_int(lower)
+            # `[:k]` with k >= 0, `[-k:]` with k > 0: at most k items whatever the data.
+            if width is None or (width < 0 if lower is None else width >= 0):
+                return False
+            continue
         if not (_offset_of(upper, lower, cst.Add, module)
                 or _offset_of(lower, upper, cst.Subtract, module)):
             return False
