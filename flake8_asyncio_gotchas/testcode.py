@@ -97,6 +97,10 @@ def _is_test_name(name: str) -> bool:
     return name == "test" or name.startswith("test_")
 
 
+def _is_test_class_name(name: str) -> bool:
+    return name.startswith("Test") or name.endswith(("Tests", "TestsMixin", "TestMixin"))
+
+
 class _TestDefinitions:
     """The defs and classes of one module that are test code, found from its scope tree."""
 
@@ -140,8 +144,9 @@ class _TestDefinitions:
         if not isinstance(node, cst.ClassDef):
             return False
         # pytest's `Test*` classes, and the `...Tests`/`...TestsMixin` classes that hold the
-        # tests shared by several test cases: "Test" in the name, `test_*` methods inside.
-        result = "Test" in node.name.value and any(
+        # tests shared by several test cases, with `test_*` methods inside (`DatabaseTester`
+        # with a `test_connection` method is application code).
+        result = _is_test_class_name(node.name.value) and any(
             child.kind == "function" and _is_test_name(child.name) for child in scope.children)
         outer = scope.parent or self.resolver.module_scope
         for base in [] if result else node.bases:
