@@ -9,9 +9,10 @@ Test code is:
 - a file whose path matches `--asyncio-test-paths` (by default pytest's and unittest's
   conventions: `test_*.py`, `*_test.py`, `conftest.py`, and anything under `tests/` or `test/`);
 - in any file: module-level `test_*` functions; whole classes named `Test*` or
-  `*Tests`/`*TestsMixin` with `test_*` methods (pytest's `Test*` classes, shared `...TestsMixin` classes), that derive
-  from a `...TestCase` class (`unittest.TestCase`, `IsolatedAsyncioTestCase`,
-  `django.test.TestCase`, aiohttp's `AioHTTPTestCase`...) or from a same-module test class;
+  `*Tests`/`*TestsMixin` with `test_*` methods (pytest's `Test*` classes, shared
+  `...TestsMixin` classes), that derive from a `...TestCase` class (`unittest.TestCase`,
+  `IsolatedAsyncioTestCase`, `django.test.TestCase`, aiohttp's `AioHTTPTestCase`...) or from
+  a same-module test class;
   and pytest fixtures (`@pytest.fixture`, `@pytest_asyncio.fixture`); with everything nested
   in them.
 
