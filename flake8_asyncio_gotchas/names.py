@@ -727,11 +727,10 @@ class Resolver:
         `tasks: list[asyncio.Task]`, `tasks = [asyncio.create_task(c) for c in coros]`."""
         if not isinstance(expr, cst.Name):
             return self._literal_element_type(expr, scope)
-        owner = self.binding_scope(expr.value, scope)
-        if owner is None:
+        bindings = self.bindings(expr.value, scope, expr)     # flow order, as every read
+        if not bindings:
             return None
-        return _one_type(owner.bindings[expr.value], self._element_of_annotation,
-                         self._literal_element_type)
+        return _one_type(bindings, self._element_of_annotation, self._literal_element_type)
 
     def _element_of_annotation(self, annotation: cst.BaseExpression, scope: Scope
                                ) -> Optional[str]:
