@@ -254,6 +254,11 @@ class BusyWait(Rule):
                 return
             if last not in _THREAD_STARTER_LAST_NAMES:
                 return
+        elif isinstance(func, cst.Name) and func.value not in _THREAD_STARTER_LAST_NAMES:
+            # Cheap: most calls are `print()`, `len()`... An alias (`from threading import
+            # Thread as T`) needs an import of a thread module, seen in __init__; only an
+            # alias of `asyncio.to_thread` goes unseen.
+            return
         if self.ctx.qualname(func) in THREAD_STARTERS:
             self.starts_threads = True
 
