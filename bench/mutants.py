@@ -347,15 +347,34 @@ def ensure_pyright() -> None:
     prepare.ensure_venv("pyright", [PYRIGHT])
 
 
+def load_known(paths: list[Path]) -> dict[tuple[str, int, str], bool]:
+    """Pyright's outcome per mutant (path, line, source) from earlier runs' outcomes.tsv."""
+    known: dict[tuple[str, int, str], bool] = {}
+    for path in paths:
+        for row in path.read_text().splitlines()[1:]:
+            cells = row.split("\t")
+            known[(cells[1], int(cells[2]), cells[8])] = cells[6] == "1"
+    return known
+
+
 def measure_package(root: Path, pkg_dir: str, trees: Path, mutants: list[Mutant],
-                    jobs: int) -> None:
-    """Fill in each mutant's pyright and ours outcome, one run of each tool for the package."""
+                    jobs: int, known: dict[tuple[str, int, str], bool] | None = None) -> None:
+    """Fill in each mutant's pyright and ours outcome, one run of each tool for the package.
+
+    Pyright's outcome depends only on the pinned package and the mutant, never on our plugin:
+    when `known` (from --pyright-from) has every mutant of the package, pyright is not rerun.
+    """
     if not mutants:
         return
     tree = trees / pkg_dir
     copies = write_tree(root, pkg_dir, tree, mutants)
-    for m, hit in zip(mutants, attribute(mutants, run_pyright(tree, pkg_dir, copies))):
-        m.pyright = hit
+    keys = [(m.rel, m.site.line, m.text) for m in mutants]
+    if known is not None and all(key in known for key in keys):
+        for m, key in zip(mutants, keys):
+            m.pyright = known[key]
+    else:
+        for m, hit in zip(mutants, attribute(mutants, run_pyright(tree, pkg_dir, copies))):
+            m.pyright = hit
     for m, hit in zip(mutants, attribute(mutants, run_ours(tree, copies, jobs))):
         m.ours = hit
 
@@ -455,6 +474,9 @@ def main() -> None:
                     help="also rerun N batched mutants one at a time and compare")
     ap.add_argument("--out", type=Path, help="write outcomes.tsv and the *-only lists here")
     ap.add_argument("-j", "--jobs", type=int, default=2, help="flake8 -j")
+    ap.add_argument("--pyright-from", type=Path, nargs="+", metavar="TSV",
+                    help="reuse pyright's outcomes from earlier --out runs' outcomes.tsv "
+                         "(rerun only for packages with a mutant they lack)")
     args = ap.parse_args()
 
     packages = load_packages(args.corpus)
@@ -468,13 +490,14 @@ def main() -> None:
     if not prepare.ensure_venvs():
         sys.exit("our plugin is not registered in the bench venv 'ours'")
     ensure_pyright()
+    known = load_known(args.pyright_from) if args.pyright_from else None
     trees = prepare.CACHE / "mutants" / args.corpus
     started = time.monotonic()
     results: dict[str, list[Mutant]] = {}
     for pkg in packages:
         t0 = time.monotonic()
         mutants = package_mutants(root, pkg.dirname, args.limit)
-        measure_package(root, pkg.dirname, trees, mutants, args.jobs)
+        measure_package(root, pkg.dirname, trees, mutants, args.jobs, known)
         results[pkg.name] = mutants
         prepare.log(f"{pkg.name}: {len(mutants)} mutants in "
                     f"{len({m.copy for m in mutants})} batch copies, "

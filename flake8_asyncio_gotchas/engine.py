@@ -29,6 +29,7 @@ import libcst as cst
 
 from .fast_path import may_contain_findings
 from .index import CoroutineIndex
+from .modules import ProjectModules
 from .names import Resolver, Scope, collect_scopes
 from .peers import drop_peer_suppressed
 from .positions import locate
@@ -254,7 +255,7 @@ def analyse(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
     if module is None:
         LOG.info("%s skipped: libcst cannot parse it", filename)
         return None
-    ctx = Context(module, collect_scopes(module), filename, settings)
+    ctx = Context(module, collect_scopes(module, ProjectModules(filename)), filename, settings)
     rules = [rule_class(ctx) for rule_class in rule_classes]
     _walk(ctx, rules)
     findings: List[Finding] = [finding for rule in rules for finding in rule.findings]

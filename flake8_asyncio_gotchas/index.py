@@ -19,15 +19,20 @@ that cannot be read (third-party, dynamic) is not assumed to be anything.
 """
 from __future__ import annotations
 
-from typing import Dict, Optional
+from typing import Optional
 
 import libcst as cst
 
 from .calls import STDLIB_COROUTINE_FUNCTIONS
-from .calls.coroutines import (NEUTRAL_BASES, PASS_THROUGH_CLASS_WRAPPERS,
-                               PASS_THROUGH_DECORATORS)
-from .modules import MAX_DEPTH, ClassEntry, Entry, FunctionEntry, ProjectModules
-from .names import LOCAL_PREFIX, Resolver, Scope, self_class
+from .calls.coroutines import (COROUTINE_ANNOTATIONS, NEUTRAL_BASES, OVERLOAD_DECORATORS,
+                               PASS_THROUGH_CLASS_WRAPPERS, PASS_THROUGH_DECORATORS)
+from .modules import MAX_DEPTH, ClassEntry, FunctionEntry, ProjectModules
+from .names import LOCAL_PREFIX, Resolver, Scope
+
+
+def _generic(annotation: cst.BaseExpression) -> cst.BaseExpression:
+    """`Coroutine[Any, Any, int]` -> `Coroutine`."""
+    return annotation.value if isinstance(annotation, cst.Subscript) else annotation
 
 
 class CoroutineIndex:
@@ -35,24 +40,31 @@ class CoroutineIndex:
 
     def __init__(self, resolver: Resolver, filename: str = "") -> None:
         self.names = resolver
-        self.project = ProjectModules(filename)
-        self._lookups: Dict[str, Optional[Entry]] = {}
+        if resolver.types.project is None:
+            resolver.types.project = ProjectModules(filename)
+        self.project = resolver.types.project
 
     def is_coroutine_def(self, func: cst.FunctionDef, scope: Scope) -> bool:
-        """An `async def` (not an async generator) whose decorators all pass calls through.
+        """An `async def` (not an async generator), or a `def` annotated to return a
+        `Coroutine`, whose decorators all pass calls through.
 
         `scope` is where the def statement stands (decorators are resolved there).
         """
-        if func.asynchronous is None:
-            return False
         body_scope = self.names.scope_of.get(func)
-        if body_scope is None or body_scope.yields:
+        if body_scope is None:
+            return False
+        if func.asynchronous is None:
+            if func.returns is None or self.names.qualname(
+                    _generic(func.returns.annotation), scope) not in COROUTINE_ANNOTATIONS:
+                return False
+        elif body_scope.yields:
             return False
         for decorator in func.decorators:
             expr = decorator.decorator
             if isinstance(expr, cst.Call):
                 expr = expr.func
-            if self.names.qualname(expr, scope) not in PASS_THROUGH_DECORATORS:
+            name = self.names.qualname(expr, scope)
+            if name not in PASS_THROUGH_DECORATORS and name not in OVERLOAD_DECORATORS:
                 return False
         return True
 
@@ -83,7 +95,7 @@ class CoroutineIndex:
             return False
         if qualname in STDLIB_COROUTINE_FUNCTIONS:
             return True
-        entry = self._lookup(qualname)
+        entry = self.project.find(qualname)
         return isinstance(entry, FunctionEntry) and entry.is_coroutine
 
     def _is_local_coroutine(self, func: cst.FunctionDef) -> bool:
@@ -95,15 +107,8 @@ class CoroutineIndex:
         """`names.class_of`, also for a method's `self` used in a nested lambda or def."""
         owner = self.names.class_of(expr, scope)
         if owner is None and isinstance(expr, cst.Name):
-            binder = self.names.binding_scope(expr.value, scope)
-            if binder is not None and binder is not scope and binder.kind == "function":
-                owner = self_class(binder, expr.value)
+            owner = self.names.types.method_owner(expr.value, scope)
         return owner
-
-    def _lookup(self, qualname: str) -> Optional[Entry]:
-        if qualname not in self._lookups:
-            self._lookups[qualname] = self.project.lookup(qualname)
-        return self._lookups[qualname]
 
     def _super_class(self, expr: cst.BaseExpression, scope: Scope) -> Optional[Scope]:
         """The class whose method runs `super().…` (argument-less `super()` only)."""
@@ -130,14 +135,14 @@ class CoroutineIndex:
         return self._bases_kind(owner, name, depth)
 
     def _leaves_methods_alone(self, owner: Scope) -> bool:
-        """Whether the class's decorators and metaclass are known not to wrap its methods."""
+        """Whether the class's decorators are known not to wrap its methods."""
         node = owner.node
         if not isinstance(node, cst.ClassDef):
             return False
         outer = owner.parent or self.names.module_scope
+        # A metaclass is trusted, as type checkers trust it: it makes the class, it does not
+        # usually rewrite its methods. A class decorator returns whatever it likes.
         wrappers = [decorator.decorator for decorator in node.decorators]
-        wrappers.extend(keyword.value for keyword in node.keywords
-                        if keyword.keyword is not None and keyword.keyword.value == "metaclass")
         for wrapper in wrappers:
             if isinstance(wrapper, cst.Call):
                 wrapper = wrapper.func
@@ -160,7 +165,7 @@ class CoroutineIndex:
                 qualname = self.names.qualname(expr, outer)
                 if qualname in NEUTRAL_BASES:
                     continue
-                entry = self._lookup(qualname) if qualname else None
+                entry = self.project.find(qualname) if qualname else None
                 if not isinstance(entry, ClassEntry):
                     return False             # a base we cannot read may define it
                 kind = self.project.method_kind(entry.module, entry.cls, name, depth + 1)

@@ -13,7 +13,9 @@ import ast
 import os
 from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple, Union
 
-from .calls.coroutines import (NEUTRAL_BASES, STDLIB_COROUTINE_FUNCTIONS, OVERLOAD_DECORATORS,
+from .calls import FACTORY_RETURNS
+from .calls.coroutines import (COROUTINE_ANNOTATIONS, NEUTRAL_BASES, STDLIB_COROUTINE_FUNCTIONS,
+                               OVERLOAD_DECORATORS,
                                PASS_THROUGH_CLASS_WRAPPERS, PASS_THROUGH_DECORATORS)
 
 MAX_DEPTH = 8
@@ -24,20 +26,33 @@ _NO_FILE = frozenset({"", "-", "stdin", "<stdin>"})
 
 # -- summaries of other modules (ast, cached per process) -------------------------------------
 
-class ClassSummary:
-    """Methods of a class (name -> is a coroutine function) and its bases as written."""
+# Bumped whenever what a summary holds changes (on-disk caches key on it).
+SUMMARY_FORMAT = 2
 
-    __slots__ = ("methods", "bases")
+# Types in summaries are written as in the source, as dotted names: "Connection" is what an
+# annotation names, "Connection()" what calling that name returns (a constructor or a function,
+# told apart when the type is resolved: `ProjectModules.resolve_type`). "" marks a name given
+# different types in different places: unknown.
+
+
+class ClassSummary:
+    """A class: its methods (name -> is a coroutine function), bases as written, and types."""
+
+    __slots__ = ("methods", "bases", "types", "returns")
 
     def __init__(self) -> None:
         self.methods: Dict[str, bool] = {}
         self.bases: List[Optional[str]] = []   # dotted names; None for anything else
+        # Attribute -> its type: class-body annotations and values, `self.x: T`, `self.x =
+        # Client()`, `self.x = param` (the parameter's annotation), properties' return types.
+        self.types: Dict[str, str] = {}
+        self.returns: Dict[str, str] = {}      # method -> its return annotation
 
 
 class ModuleSummary:
-    """What another module binds at module level, as far as coroutine functions go."""
+    """What another module binds at module level: functions, classes, imports, types."""
 
-    __slots__ = ("path", "functions", "classes", "imports", "stars")
+    __slots__ = ("path", "functions", "classes", "imports", "stars", "types", "returns")
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -45,6 +60,8 @@ class ModuleSummary:
         self.classes: Dict[str, ClassSummary] = {}
         self.imports: Dict[str, str] = {}             # name -> imported qualname (dots kept)
         self.stars: List[str] = []                    # `from X import *`: X
+        self.types: Dict[str, str] = {}               # module variable -> its type
+        self.returns: Dict[str, str] = {}             # function -> its return annotation
 
 
 _Def = Union[ast.FunctionDef, ast.AsyncFunctionDef]
@@ -113,33 +130,136 @@ def _is_generator(func: _Def) -> bool:
 
 def _decorator_names(func: Union[_Def, ast.ClassDef], imports: Dict[str, str]
                      ) -> List[Optional[str]]:
-    names = []
-    wrappers = list(func.decorator_list)
-    if isinstance(func, ast.ClassDef):
-        wrappers.extend(keyword.value for keyword in func.keywords if keyword.arg == "metaclass")
-    for decorator in wrappers:
-        dotted = _dotted(decorator.func if isinstance(decorator, ast.Call) else decorator)
-        if dotted is not None:
-            head, _, rest = dotted.partition(".")
-            if head in imports:
-                dotted = imports[head] + ("." + rest if rest else "")
-        names.append(dotted)
-    return names
+    """Decorators as qualified dotted names (calls by their callee); None where not one."""
+    return [_dotted_qualified(decorator, imports) for decorator in func.decorator_list]
+
+
+def _returns_coroutine(func: ast.FunctionDef, imports: Dict[str, str]) -> bool:
+    """A sync def annotated to return a coroutine (`-> Coroutine[Any, Any, T]`)."""
+    text = _annotation_text(func.returns)
+    if text is None:
+        return False
+    head, _, rest = text.partition(".")
+    return _qualified(head, rest, imports) in COROUTINE_ANNOTATIONS
+
+
+def _qualified(head: str, rest: str, imports: Dict[str, str]) -> str:
+    return imports.get(head, head) + ("." + rest if rest else "")
 
 
 def _coroutine_defs(defs: List[ast.AST], imports: Dict[str, str]) -> bool:
-    """Whether every binding (overload stubs aside) is a plain `async def`."""
+    """Whether every binding (overload stubs aside) is a plain `async def`, or a def
+    annotated to return a coroutine."""
     real = [node for node in defs if not (
         isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         and OVERLOAD_DECORATORS.intersection(_decorator_names(node, imports)))]
+    if not real and defs and all(isinstance(node, ast.FunctionDef) for node in defs):
+        real = defs                      # only overloads: their annotations say what it is
     if not real:
         return False
     for node in real:
-        if not isinstance(node, ast.AsyncFunctionDef) or _is_generator(node):
+        if isinstance(node, ast.FunctionDef):
+            if not _returns_coroutine(node, imports):
+                return False
+        elif not isinstance(node, ast.AsyncFunctionDef) or _is_generator(node):
             return False
-        if any(name not in PASS_THROUGH_DECORATORS for name in _decorator_names(node, imports)):
+        if any(name not in PASS_THROUGH_DECORATORS and name not in OVERLOAD_DECORATORS
+               for name in _decorator_names(node, imports)):
             return False
     return True
+
+
+# -- types as written --------------------------------------------------------------------------
+
+# Annotation wrappers whose object is their (first, or only not-None) argument's.
+_UNWRAPPED = frozenset({"Optional", "ClassVar", "Final", "Annotated", "Union", "Required",
+                        "NotRequired", "ReadOnly"})
+_PROPERTIES = frozenset({"property", "cached_property", "functools.cached_property"})
+
+
+def _annotation_text(node: Optional[ast.expr]) -> Optional[str]:
+    """The dotted type an annotation names: `Optional[pkg.Client]` -> "pkg.Client",
+    `"Client" | None` -> "Client", `list[Item]` -> "list"; None for anything else."""
+    for _ in range(8):
+        if node is None:
+            return None
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            try:
+                node = ast.parse(node.value.strip(), mode="eval").body
+            except (SyntaxError, ValueError, RecursionError):
+                return None
+            continue
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            sides = [side for side in (node.left, node.right) if not _is_none(side)]
+            if len(sides) != 1:
+                return None
+            node = sides[0]
+            continue
+        if isinstance(node, ast.Subscript):
+            head = _dotted(node.value)
+            if head is None:
+                return None
+            if head.rpartition(".")[2] in _UNWRAPPED:
+                inner = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+                if head.endswith("Union"):
+                    inner = [arg for arg in inner if not _is_none(arg)]
+                    if len(inner) != 1:
+                        return None
+                node = inner[0]
+                continue
+            return head
+        return _dotted(node)
+    return None
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _value_text(node: Optional[ast.expr]) -> Optional[str]:
+    """The type of an assigned value as written: `Client(...)` -> "Client()"."""
+    if isinstance(node, ast.Await):
+        node = node.value     # `await connect()`: what the coroutine function is declared to return
+    if isinstance(node, ast.Call):
+        callee = _dotted(node.func)
+        return callee + "()" if callee is not None else None
+    return None
+
+
+def _note(types: Dict[str, str], name: str, text: Optional[str]) -> None:
+    """Record `name`'s type; a second, different type makes it unknown ("")."""
+    if text is None:
+        return
+    known = types.get(name)
+    types[name] = text if known is None or known == text else ""
+
+
+def _self_types(func: _Def, declared: Dict[str, str], inferred: Dict[str, str]) -> None:
+    """`self.x: T`, `self.x = Client()` and `self.x = param` (annotated) in a method."""
+    args = func.args.posonlyargs + func.args.args
+    if not args:
+        return
+    me = args[0].arg
+    params = {arg.arg: arg.annotation for arg in args + func.args.kwonlyargs}
+    for node in ast.walk(func):
+        targets: List[ast.expr]
+        if isinstance(node, ast.AnnAssign):
+            targets, value = [node.target], node.value
+        elif isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        else:
+            continue
+        for target in targets:
+            if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                    and target.value.id == me):
+                continue
+            if isinstance(node, ast.AnnAssign):
+                _note(declared, target.attr, _annotation_text(node.annotation))
+            elif isinstance(value, ast.Name) and value.id in params and value.id != me:
+                _note(inferred, target.attr, _annotation_text(params[value.id]) or "")
+            elif value is not None and not _is_none(value):
+                # A value of unknown type may be of another type: then the attribute's is unknown.
+                _note(inferred, target.attr, _value_text(value) or "")
 
 
 def _collect(body: Iterable[ast.stmt], imports: Optional[Dict[str, str]],
@@ -199,17 +319,54 @@ def summarize(source: str, path: str) -> ModuleSummary:
             summary.imports[name] = nodes[0].value
         else:
             summary.functions[name] = _coroutine_defs(nodes, imports)
+    _body_types(tree.body, summary.types, summary.returns, {})
     return summary
+
+
+def _body_types(body: List[ast.stmt], types: Dict[str, str], returns: Dict[str, str],
+                inferred: Dict[str, str]) -> None:
+    """Types of what a module or class body binds: annotated and constructed names, the
+    return annotations of its defs (a property's is its attribute's type)."""
+    for stmt in _statements(body):
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            _note(types, stmt.target.id, _annotation_text(stmt.annotation))
+        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], ast.Name) and not _is_none(stmt.value):
+            _note(inferred, stmt.targets[0].id, _value_text(stmt.value) or "")
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            decorators = {_dotted(d) for d in stmt.decorator_list}
+            text = _annotation_text(stmt.returns)
+            if decorators & _PROPERTIES:
+                _note(types, stmt.name, text)
+            elif not any(name and name.endswith(".setter") for name in decorators):
+                _note(returns, stmt.name, text or "")
+    for name, text in inferred.items():
+        types.setdefault(name, text)
 
 
 def _summarize_class(node: ast.ClassDef, imports: Dict[str, str]) -> ClassSummary:
     summary = ClassSummary()
     for base in node.bases:
         summary.bases.append(_dotted(base.value if isinstance(base, ast.Subscript) else base))
+    # A metaclass is trusted as type checkers trust it: it makes the class, it does not
+    # usually rewrite its methods. A class decorator returns whatever it likes.
     trusted = all(name in PASS_THROUGH_CLASS_WRAPPERS for name in _decorator_names(node, imports))
     for name, nodes in _collect(node.body, None, None).items():
         summary.methods[name] = trusted and _coroutine_defs(nodes, imports)
+    inferred: Dict[str, str] = {}
+    for stmt in _statements(node.body):
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            _self_types(stmt, summary.types, inferred)
+    _body_types(node.body, summary.types, summary.returns, inferred)
     return summary
+
+
+def _dotted_qualified(node: ast.expr, imports: Dict[str, str]) -> Optional[str]:
+    dotted = _dotted(node.func if isinstance(node, ast.Call) else node)
+    if dotted is None:
+        return None
+    head, _, rest = dotted.partition(".")
+    return _qualified(head, rest, imports)
 
 
 _summaries: Dict[str, Tuple[Tuple[int, int], ModuleSummary]] = {}
@@ -289,14 +446,23 @@ def _find_module(base: str, parts: List[str], allow_package_itself: bool
 
 
 class FunctionEntry(NamedTuple):
-    """A lookup that found a function (or method): whether it is a coroutine function."""
+    """A lookup that found a function (or method): whether it is a coroutine function, and
+    its return annotation as written in `module` (see `ProjectModules.return_type`)."""
     is_coroutine: bool
+    module: Optional[ModuleSummary] = None
+    returns: str = ""
 
 
 class ClassEntry(NamedTuple):
-    """A lookup that found a class, with the module it is defined in."""
+    """A lookup that found a class, with the module it is defined in and its name there."""
     module: ModuleSummary
     cls: ClassSummary
+    name: str = ""
+
+    @property
+    def ref(self) -> str:
+        """The class as a type name any lookup finds again: "@/path/to/module.py:Name"."""
+        return "%s%s:%s" % (REF_PREFIX, self.module.path, self.name)
 
 
 class ModuleEntry(NamedTuple):
@@ -306,6 +472,10 @@ class ModuleEntry(NamedTuple):
 
 # What `ProjectModules.lookup` finds.
 Entry = Union[FunctionEntry, ClassEntry, ModuleEntry]
+
+# Types of classes found in other modules are named by file: a relative import there means
+# nothing from the linted file, a path means the same everywhere.
+REF_PREFIX = "@"
 
 
 class ProjectModules:
@@ -318,6 +488,13 @@ class ProjectModules:
             if os.path.isdir(directory):
                 self.directory = directory
         self.roots = import_roots(self.directory) if self.directory else []
+        self._found: Dict[str, Optional[Entry]] = {}
+
+    def find(self, qualname: str) -> Optional[Entry]:
+        """`lookup` from the linted file, cached per file."""
+        if qualname not in self._found:
+            self._found[qualname] = self.lookup(qualname)
+        return self._found[qualname]
 
     def lookup(self, qualname: str, from_dir: Optional[str] = None, depth: int = 0
                ) -> Optional[Entry]:
@@ -326,6 +503,9 @@ class ProjectModules:
             return None
         if qualname in STDLIB_COROUTINE_FUNCTIONS:
             return FunctionEntry(True)
+        if qualname.startswith(REF_PREFIX):
+            path, _, dotted = qualname[len(REF_PREFIX):].rpartition(":")
+            return self._in_module(path, dotted.split("."), depth + 1)
         base_dir = from_dir or self.directory
         stripped = qualname.lstrip(".")
         level = len(qualname) - len(stripped)
@@ -355,19 +535,29 @@ class ProjectModules:
         if name in summary.imports:
             return self.lookup(".".join([summary.imports[name]] + rest), here, depth + 1)
         if name in summary.functions:
-            return FunctionEntry(summary.functions[name]) if not rest else None
-        if name in summary.classes:
-            cls = summary.classes[name]
             if not rest:
-                return ClassEntry(summary, cls)
+                return FunctionEntry(summary.functions[name], summary,
+                                     summary.returns.get(name, ""))
+            # `db.connect` where the module binds `db = Database()`
+            held = summary.types.get(name)
+            made = self.resolve_type(summary, held, depth + 1) if held else None
+            return self.lookup(".".join([made] + rest), here, depth + 1) if made else None
+        if name in summary.classes:
+            entry = ClassEntry(summary, summary.classes[name], name)
+            if not rest:
+                return entry
             if len(rest) == 1:
-                kind = self.method_kind(summary, cls, rest[0], depth + 1)
-                return None if kind is None else FunctionEntry(kind)
+                kind = self.method_kind(summary, entry.cls, rest[0], depth + 1)
+                if kind is None:
+                    return None
+                owner = self.defining_class(entry, rest[0], depth + 1)
+                returns = owner.cls.returns.get(rest[0], "") if owner else ""
+                return FunctionEntry(kind, owner.module if owner else None, returns)
             return None
         for star in summary.stars:
-            entry = self.lookup(".".join([star] + attrs), here, depth + 1)
-            if entry is not None:
-                return entry
+            found = self.lookup(".".join([star] + attrs), here, depth + 1)
+            if found is not None:
+                return found
         return None
 
     def method_kind(self, summary: ModuleSummary, cls: ClassSummary, name: str, depth: int
@@ -391,3 +581,54 @@ class ProjectModules:
             if kind is not None:
                 return kind
         return None
+
+    # -- types -----------------------------------------------------------------------------
+
+    def defining_class(self, entry: ClassEntry, name: str, depth: int = 0
+                       ) -> Optional[ClassEntry]:
+        """The class, `entry` or the first base in lookup order, whose body binds `name`."""
+        if name in entry.cls.methods or name in entry.cls.types:
+            return entry
+        if depth > MAX_DEPTH:
+            return None
+        for base in entry.cls.bases:
+            found = self._in_module(entry.module.path, base.split("."), depth + 1) \
+                if base is not None else None
+            if isinstance(found, ClassEntry):
+                owner = self.defining_class(found, name, depth + 1)
+                if owner is not None:
+                    return owner
+        return None
+
+    def attribute_type(self, entry: ClassEntry, name: str) -> Optional[str]:
+        """The type of attribute `name` of an instance of `entry`'s class, if known."""
+        owner = self.defining_class(entry, name)
+        if owner is None:
+            return None
+        written = owner.cls.types.get(name)
+        return self.resolve_type(owner.module, written) if written else None
+
+    def return_type(self, entry: FunctionEntry) -> Optional[str]:
+        """The type a found function is annotated to return (awaiting it, for an async def)."""
+        if entry.module is None or not entry.returns:
+            return None
+        return self.resolve_type(entry.module, entry.returns)
+
+    def resolve_type(self, summary: ModuleSummary, written: str, depth: int = 0
+                     ) -> Optional[str]:
+        """A type as written in `summary`'s module, as a type name the linted file can use:
+        a class of the project by its `ClassEntry.ref`, anything else by its qualified name."""
+        called = written.endswith("()")
+        dotted = written[:-2] if called else written
+        found = self._in_module(summary.path, dotted.split("."), depth + 1)
+        if isinstance(found, ClassEntry):
+            return found.ref
+        if isinstance(found, FunctionEntry):
+            return self.return_type(found) if called else None
+        if found is not None:
+            return None
+        head, _, rest = dotted.partition(".")
+        qualified = _qualified(head, rest, summary.imports)
+        if qualified.startswith("."):
+            return None          # a project name we could not find
+        return FACTORY_RETURNS.get(qualified, qualified) if called else qualified

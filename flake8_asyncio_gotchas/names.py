@@ -25,11 +25,15 @@ precision first.
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple, Union
+from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 
 from .walk import children
+
+if TYPE_CHECKING:
+    from .inference import TypeInference
+    from .modules import ProjectModules
 
 LOCAL_PREFIX = "<module>"
 
@@ -52,18 +56,19 @@ class Binding:
     """One way a name gets a value in a scope."""
 
     __slots__ = ("kind", "node", "qualname", "scope", "annotation", "iterable", "statement",
-                 "conditional")
+                 "conditional", "position")
 
     def __init__(self, kind: str, scope: "Scope", node: Optional[cst.CSTNode] = None,
                  qualname: Optional[str] = None,
                  annotation: Optional[cst.BaseExpression] = None,
                  iterable: Optional[cst.BaseExpression] = None) -> None:
-        self.kind = kind            # import | def | class | param | assign | other
+        self.kind = kind            # import | def | class | param | assign | unpack | other
         self.scope = scope          # where `node` (a value expression) is evaluated
         self.node = node            # the FunctionDef/ClassDef, or the assigned value
         self.qualname = qualname    # for imports: the imported dotted name
         self.annotation = annotation
         self.iterable = iterable    # for `for name in iterable`: what it iterates
+        self.position = 0           # for "unpack" (`a, b = node`): which element of node
         # Module level only: the number of the top-level statement that makes the binding,
         # and whether it may not happen when that statement runs (set by the collector).
         self.statement = 0
@@ -291,7 +296,8 @@ class _Collector:
                                   annotation=node.annotation.annotation))
                 self.not_loads.add(id(node.target))
             else:
-                self._bind_attribute(node.target, scope, node.value)
+                self._bind_attribute(node.target, scope, node.value,
+                                     node.annotation.annotation)
             return scope
         if isinstance(node, cst.AugAssign):
             for name in _target_names(node.target):
@@ -395,19 +401,26 @@ class _Collector:
         if isinstance(target, (cst.Attribute, cst.Subscript)):
             self._bind_attribute(target, scope, value)
             return
-        for name in _target_names(target):
-            self.bind(scope, name.value, Binding("other", scope))
+        flat = isinstance(target, (cst.Tuple, cst.List)) and value is not None and all(
+            isinstance(element, cst.Element) and isinstance(element.value, cst.Name)
+            for element in target.elements)
+        for position, name in enumerate(_target_names(target)):
+            binding = Binding("unpack" if flat else "other", scope, value if flat else None)
+            binding.position = position
+            self.bind(scope, name.value, binding)
             self.not_loads.add(id(name))
 
     def _bind_attribute(self, target: cst.BaseExpression, scope: Scope,
-                        value: Optional[cst.BaseExpression]) -> None:
-        """`self.x = value` in a method: remember it on the class."""
+                        value: Optional[cst.BaseExpression],
+                        annotation: Optional[cst.BaseExpression] = None) -> None:
+        """`self.x = value` (or `self.x: T = value`) in a method: remember it on the class."""
         if not (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)):
             return
         owner = self_class(scope, target.value.value)
         if owner is not None:
             owner.attributes.setdefault(target.attr.value, []).append(
-                Binding("assign" if value is not None else "other", scope, value))
+                Binding("assign" if value is not None else "other", scope, value,
+                        annotation=annotation))
 
 
 def _first_parameter_owner(scope: Scope, name: str) -> Optional[Tuple[Scope, bool]]:
@@ -442,59 +455,21 @@ def cls_class(scope: Scope, name: str) -> Optional[Scope]:
     return found[0] if found is not None and found[1] else None
 
 
-def collect_scopes(module: cst.Module) -> "Resolver":
+def collect_scopes(module: cst.Module, project: Optional["ProjectModules"] = None
+                   ) -> "Resolver":
+    """The resolver of `module`; `project` finds its other modules (types through them)."""
+    from .inference import TypeInference      # it asks this module's Resolver; built after it
+
     collector = _Collector(module)
     collector.run()
-    return Resolver(collector.module_scope, collector.scope_of, collector.read_at,
-                    collector.compound)
+    resolver = Resolver(collector.module_scope, collector.scope_of, collector.read_at,
+                        collector.compound)
+    resolver.types = TypeInference(resolver, project)
+    return resolver
 
 
-# Hops through names, attributes and calls; a cursor of a connection of a module (`cur =
-# conn.cursor()`, `conn = sqlite3.connect(...)`) takes eight.
+# Hops through names and attributes.
 _MAX_DEPTH = 10
-
-# Annotations whose object is their argument's (or None), and collections whose element type
-# an annotation's argument names.
-_OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
-_COLLECTIONS = frozenset({
-    "list", "set", "frozenset", "tuple", "typing.List", "typing.Set", "typing.FrozenSet",
-    "typing.Tuple", "typing.Sequence", "typing.MutableSequence", "typing.Iterable",
-    "typing.Collection", "typing.AbstractSet", "typing.MutableSet",
-    "collections.abc.Sequence", "collections.abc.MutableSequence", "collections.abc.Iterable",
-    "collections.abc.Collection", "collections.abc.Set", "collections.abc.MutableSet",
-})
-
-
-def _is_none(expr: cst.BaseExpression) -> bool:
-    return isinstance(expr, cst.Name) and expr.value == "None"
-
-
-def _one_type(bindings: List[Binding],
-              of_annotation: Callable[[cst.BaseExpression, Scope], Optional[str]],
-              of_value: Callable[[cst.BaseExpression, Scope], Optional[str]]
-              ) -> Optional[str]:
-    """The one type every binding gives a name (by its annotation, or its assigned value)."""
-    types = set()
-    for binding in bindings:
-        if binding.annotation is not None:
-            kind = of_annotation(binding.annotation, binding.scope)
-        elif binding.kind == "assign" and binding.node is not None:
-            kind = of_value(binding.node, binding.scope)  # type: ignore[arg-type]
-        else:
-            return None
-        if kind is None:
-            return None
-        types.add(kind)
-    return types.pop() if len(types) == 1 else None
-
-
-def _subscript_args(node: cst.Subscript) -> List[cst.BaseExpression]:
-    """The arguments of `X[a, b]`, as expressions (slices are not arguments)."""
-    found: List[cst.BaseExpression] = []
-    for element in node.slice:
-        if isinstance(element.slice, cst.Index):
-            found.append(element.slice.value)
-    return found
 
 
 class Resolver:
@@ -507,6 +482,7 @@ class Resolver:
         self._read_at = read_at          # see _Collector: flow order at module level
         self._compound = compound
         self._reads_done = False
+        self.types: "TypeInference"            # set by collect_scopes
 
     # -- where a name lives ------------------------------------------------------------------
 
@@ -577,8 +553,12 @@ class Resolver:
         if isinstance(expr, cst.Attribute):
             base = self.qualname(expr.value, scope, _depth + 1)
             if base is None:
+                # An attribute of an object: `client.close` is "Client.close", unless it is
+                # data of a known type (`self.redis`), which is named by that type where used.
                 base = self.instance_type(expr.value, scope, _depth + 1)
-            return None if base is None else "%s.%s" % (base, expr.attr.value)
+                if base is None or self.types.is_data(base, expr.attr.value, _depth + 1):
+                    return None
+            return "%s.%s" % (base, expr.attr.value)
         return None
 
     def _qualname_of_bindings(self, name: str, bindings: List[Binding]) -> Optional[str]:
@@ -652,108 +632,29 @@ class Resolver:
         if _depth > _MAX_DEPTH or not isinstance(owner.node, cst.ClassDef):
             return None
         for base in owner.node.bases:
-            base_scope = self.class_of(base.value, owner.parent or self.module_scope)
+            expr = base.value.value if isinstance(base.value, cst.Subscript) else base.value
+            base_scope = self.class_of(expr, owner.parent or self.module_scope)
             if base_scope is not None:
                 found = self.method(base_scope, name, _depth + 1)
                 if found is not None:
                     return found
         return None
 
+    # -- types: `inference.TypeInference` owns them; these ask it --------------------------
+
     def instance_type(self, expr: cst.BaseExpression, scope: Scope, _depth: int = 0
                       ) -> Optional[str]:
-        """The qualified type of the object `expr` holds, when its origin is visible."""
-        from .calls import FACTORY_RETURNS  # data only; imported late to keep names.py leaf
+        """The type of the object `expr` holds, when known (`inference.TypeInference`)."""
+        return self.types.type_of(expr, scope, _depth)
 
-        if _depth > _MAX_DEPTH:
-            return None
-        if isinstance(expr, cst.Call):
-            called = self.qualname(expr.func, scope, _depth + 1)
-            if called is None:
-                return None
-            return FACTORY_RETURNS.get(called, called)
-        if isinstance(expr, cst.Await):
-            # `await asyncio.to_thread(f, ...)` holds what `f(...)` returns (as a type checker
-            # reads it): the sync connection a fix moved into a thread is still one.
-            call = expr.expression
-            if (isinstance(call, cst.Call) and call.args and call.args[0].keyword is None
-                    and not call.args[0].star
-                    and self.qualname(call.func, scope, _depth + 1) == "asyncio.to_thread"):
-                made = self.qualname(call.args[0].value, scope, _depth + 1)
-                return FACTORY_RETURNS.get(made, made) if made is not None else None
-            return None
-        if isinstance(expr, cst.Name):
-            bindings = self.bindings(expr.value, scope, expr)
-            if bindings is None:
-                return None
-            return self._type_of_bindings(bindings, _depth)
-        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
-            owner = self_class(scope, expr.value.value)
-            if owner is not None:
-                attribute = owner.attributes.get(expr.attr.value)
-                if attribute:
-                    return self._type_of_bindings(attribute, _depth)
-        return None
-
-    def _type_of_bindings(self, bindings: List[Binding], depth: int) -> Optional[str]:
-        return _one_type(
-            bindings,
-            lambda annotation, scope: self.annotation_type(annotation, scope, depth + 1),
-            lambda value, scope: self.instance_type(value, scope, depth + 1))
-
-    def annotation_type(self, annotation: cst.BaseExpression, scope: Scope, _depth: int = 0
+    def annotation_type(self, annotation: cst.BaseExpression, scope: Scope
                         ) -> Optional[str]:
-        """The type an annotation names: `asyncio.Task[None]` -> "asyncio.Task";
-        `Optional[X]` and `X | None` -> X's type (None is no object to use); else as written."""
-        if _depth > _MAX_DEPTH:
-            return None
-        if isinstance(annotation, cst.BinaryOperation) \
-                and isinstance(annotation.operator, cst.BitOr):
-            sides = [annotation.left, annotation.right]
-            others = [side for side in sides if not _is_none(side)]
-            if len(others) != 1:
-                return None
-            return self.annotation_type(others[0], scope, _depth + 1)
-        if isinstance(annotation, cst.Subscript):
-            generic = self.qualname(annotation.value, scope, _depth + 1)
-            if generic in _OPTIONAL:
-                inner = _subscript_args(annotation)
-                return self.annotation_type(inner[0], scope, _depth + 1) \
-                    if len(inner) == 1 else None
-            return generic
-        return self.qualname(annotation, scope, _depth + 1)
+        """The type an annotation names (`inference.TypeInference.annotation_type`)."""
+        return self.types.annotation_type(annotation, scope)
 
     def element_type(self, expr: cst.BaseExpression, scope: Scope) -> Optional[str]:
-        """The type of every element of the collection `expr` holds, when visible:
-        `tasks: list[asyncio.Task]`, `tasks = [asyncio.create_task(c) for c in coros]`."""
-        if not isinstance(expr, cst.Name):
-            return self._literal_element_type(expr, scope)
-        bindings = self.bindings(expr.value, scope, expr)     # flow order, as every read
-        if not bindings:
-            return None
-        return _one_type(bindings, self._element_of_annotation, self._literal_element_type)
-
-    def _element_of_annotation(self, annotation: cst.BaseExpression, scope: Scope
-                               ) -> Optional[str]:
-        """`list[asyncio.Task]`, `Sequence[Task]`, `tuple[Task, ...]` -> the element type."""
-        if not (isinstance(annotation, cst.Subscript)
-                and self.qualname(annotation.value, scope) in _COLLECTIONS):
-            return None
-        inner = _subscript_args(annotation)
-        if len(inner) == 1 or (len(inner) == 2 and isinstance(inner[1], cst.Ellipsis)):
-            return self.annotation_type(inner[0], scope)
-        return None
-
-    def _literal_element_type(self, expr: cst.BaseExpression, scope: Scope) -> Optional[str]:
-        """`[f(x) for x in xs]`, `(a, b)`, `{a, b}`: the one type of every element."""
-        if isinstance(expr, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
-            inner = self.scope_of.get(expr, scope)
-            return self.instance_type(expr.elt, inner)
-        if isinstance(expr, (cst.List, cst.Set, cst.Tuple)) and expr.elements:
-            types = {self.instance_type(element.value, scope)
-                     if isinstance(element, cst.Element) else None
-                     for element in expr.elements}
-            return types.pop() if len(types) == 1 else None
-        return None
+        """The type of every element of a collection (`inference.TypeInference`)."""
+        return self.types.element_type(expr, scope)
 
     # -- reads ------------------------------------------------------------------------------
 

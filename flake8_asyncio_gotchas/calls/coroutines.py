@@ -78,6 +78,33 @@ STDLIB_COROUTINE_FUNCTIONS: FrozenSet[str] = frozenset({
     "asyncio.subprocess.Process.communicate",
 })
 
+# Return annotations that make a sync `def` a coroutine function (`-> Coroutine[Any, Any, T]`).
+COROUTINE_ANNOTATIONS = frozenset({"typing.Coroutine", "collections.abc.Coroutine",
+                                   "typing_extensions.Coroutine"})
+
+# What awaiting a standard-library coroutine function gives (when it is one object).
+AWAITED_RETURNS: Dict[str, str] = {
+    "asyncio.create_subprocess_exec": "asyncio.subprocess.Process",
+    "asyncio.create_subprocess_shell": "asyncio.subprocess.Process",
+    "asyncio.start_server": "asyncio.Server",
+    "asyncio.start_unix_server": "asyncio.Server",
+    LOOP + ".create_server": "asyncio.Server",
+    LOOP + ".create_unix_server": "asyncio.Server",
+}
+
+# ... and when it is a tuple: the type of each element, in order.
+AWAITED_TUPLES: Dict[str, Tuple[str, ...]] = {
+    "asyncio.open_connection": ("asyncio.StreamReader", "asyncio.StreamWriter"),
+    "asyncio.open_unix_connection": ("asyncio.StreamReader", "asyncio.StreamWriter"),
+}
+
+# Attributes of standard-library asyncio objects whose type is known.
+STDLIB_ATTRIBUTE_TYPES: Dict[str, str] = {
+    "asyncio.subprocess.Process.stdin": "asyncio.StreamWriter",
+    "asyncio.subprocess.Process.stdout": "asyncio.StreamReader",
+    "asyncio.subprocess.Process.stderr": "asyncio.StreamReader",
+}
+
 # Loop types as annotations spell them: the callback-taking loop methods apply to each.
 LOOP_TYPES = (LOOP, "asyncio.BaseEventLoop", "asyncio.events.AbstractEventLoop",
               "asyncio.base_events.BaseEventLoop")

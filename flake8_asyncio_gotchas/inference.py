@@ -1,0 +1,424 @@
+"""What type of object an expression holds: the one owner of that question.
+
+Inferred from what the source says, never by importing or running it. A type is a name:
+- "<module>.Outer.Client": a class of the linted module (a scope `names.Resolver.local_class`
+  finds);
+- "@/abs/path/mod.py:Client": a class of another module of the project
+  (`modules.ClassEntry.ref`), found through the summaries of `modules.py`;
+- "asyncio.StreamWriter", "requests.Session", "pkg.mod.Client": anything else, by the qualified
+  name `names.Resolver.qualname` spells (relative ones from the linted file's directory).
+
+Where a type comes from:
+- `self` (and `self` used in a def nested in a method): the method's class;
+- annotations of parameters, variables, class-body names and `self.x: T`, read through
+  `Optional`, `X | None` and string annotations (`annotation_type`); a name with an annotation
+  has the declared type, whatever it is later assigned, as type checkers read it;
+- assigned values: `Client()` and `cls(...)` (the class), a call of a def or method with a
+  return annotation (its type), `await f()` where `async def f() -> T` (T), factories of the
+  catalogues (`calls.FACTORY_RETURNS`, `AWAITED_RETURNS`), tuples unpacked from
+  `await asyncio.open_connection()` (`AWAITED_TUPLES`);
+- loop variables: the element type of what they iterate (`element_type`);
+- attributes, to any depth: the class's annotation or values of the attribute, in its body or
+  any method, properties' return annotations, then its bases (same module, other modules);
+  attributes of the standard library's asyncio objects (`STDLIB_ATTRIBUTE_TYPES`).
+Bindings to `None` say nothing about the type (an attribute set to None in `__init__` and to a
+client later holds a client when used). A name bound to two different types has none.
+"""
+from __future__ import annotations
+
+from typing import Callable, Dict, List, Optional, Tuple
+
+import libcst as cst
+
+from .calls import FACTORY_RETURNS
+from .calls.coroutines import AWAITED_RETURNS, AWAITED_TUPLES, STDLIB_ATTRIBUTE_TYPES
+from .modules import ClassEntry, FunctionEntry, ProjectModules
+from .names import (LOCAL_PREFIX, Binding, Resolver, Scope, cls_class, decorator_names,
+                    self_class)
+
+# Hops through names, attributes and calls; a cursor of a connection of a module (`cur =
+# conn.cursor()`, `conn = sqlite3.connect(...)`) takes eight.
+MAX_DEPTH = 10
+_MAX_NESTING = 24
+
+# Annotations whose object is their argument's (or None), and collections whose element type
+# an annotation's argument names.
+_OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional", "typing.ClassVar",
+                       "typing.Final", "typing_extensions.Final"})
+_UNION = frozenset({"typing.Union", "typing_extensions.Union"})
+_COLLECTIONS = frozenset({
+    "list", "set", "frozenset", "tuple", "typing.List", "typing.Set", "typing.FrozenSet",
+    "typing.Tuple", "typing.Sequence", "typing.MutableSequence", "typing.Iterable",
+    "typing.Collection", "typing.AbstractSet", "typing.MutableSet", "typing.Iterator",
+    "collections.abc.Sequence", "collections.abc.MutableSequence", "collections.abc.Iterable",
+    "collections.abc.Collection", "collections.abc.Set", "collections.abc.MutableSet",
+    "collections.abc.Iterator", "collections.deque", "typing.Deque",
+})
+_PROPERTIES = frozenset({"property", "functools.cached_property", "cached_property"})
+
+
+def _is_none(expr: Optional[cst.BaseExpression]) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "None"
+
+
+def _subscript_args(node: cst.Subscript) -> List[cst.BaseExpression]:
+    """The arguments of `X[a, b]`, as expressions (slices are not arguments)."""
+    found: List[cst.BaseExpression] = []
+    for element in node.slice:
+        if isinstance(element.slice, cst.Index):
+            found.append(element.slice.value)
+    return found
+
+
+def one_type(bindings: List[Binding],
+             of_annotation: Callable[[cst.BaseExpression, Scope], Optional[str]],
+             of_binding: Callable[[Binding], Optional[str]]) -> Optional[str]:
+    """The one type the bindings of a name give it: its declared type when any binding has an
+    annotation (all must agree), else what every binding not to None gives it."""
+    declared = [binding for binding in bindings if binding.annotation is not None]
+    types = set()
+    if declared:
+        for binding in declared:
+            types.add(of_annotation(binding.annotation, binding.scope))  # type: ignore[arg-type]
+    else:
+        for binding in bindings:
+            if binding.kind == "assign" and _is_none(binding.node):  # type: ignore[arg-type]
+                continue
+            types.add(of_binding(binding))
+    if len(types) != 1:
+        return None
+    return types.pop()
+
+
+class TypeInference:
+    """Answers "what type does this expression hold?" for one module; see the module doc."""
+
+    def __init__(self, names: Resolver, project: Optional[ProjectModules] = None) -> None:
+        self.names = names
+        self.project = project
+        # Questions come back through names.py (`qualname`, `class_of`) without a depth: the
+        # nesting of `type_of` calls bounds every cycle. Answers are kept per node and scope,
+        # except those cut short by that bound (they may differ when asked afresh).
+        self._nesting = 0
+        self._cuts = 0
+        self._known: Dict[Tuple[int, int], Optional[str]] = {}
+
+    # -- expressions ------------------------------------------------------------------------
+
+    def type_of(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> Optional[str]:
+        """The type of the object `expr` (evaluated in `scope`) holds, when known."""
+        key = (id(expr), id(scope))
+        if key in self._known:
+            return self._known[key]
+        if depth > MAX_DEPTH or self._nesting > _MAX_NESTING:
+            self._cuts += 1
+            return None
+        cuts = self._cuts
+        self._nesting += 1
+        try:
+            found = self._type_of(expr, scope, depth)
+        finally:
+            self._nesting -= 1
+        if self._cuts == cuts:
+            self._known[key] = found
+        return found
+
+    def _type_of(self, expr: cst.BaseExpression, scope: Scope, depth: int) -> Optional[str]:
+        if isinstance(expr, cst.Call):
+            return self._call_type(expr, scope, depth)
+        if isinstance(expr, cst.Await):
+            return self._awaited_type(expr.expression, scope, depth)
+        if isinstance(expr, cst.Name):
+            owner = self.method_owner(expr.value, scope)
+            if owner is not None:
+                return owner.path
+            bindings = self.names.bindings(expr.value, scope, expr)
+            return self._type_of_bindings(bindings, depth) if bindings else None
+        if isinstance(expr, cst.Attribute):
+            base = self.type_of(expr.value, scope, depth + 1)
+            return self.attribute_type(base, expr.attr.value, depth + 1) if base else None
+        return None
+
+    def method_owner(self, name: str, scope: Scope) -> Optional[Scope]:
+        """The class when `name` is a method's `self`, there or in a def nested in it."""
+        owner = self_class(scope, name)
+        if owner is None:
+            binder = self.names.binding_scope(name, scope)
+            if binder is not None and binder is not scope and binder.kind == "function":
+                owner = self_class(binder, name)
+        return owner
+
+    def _call_type(self, call: cst.Call, scope: Scope, depth: int) -> Optional[str]:
+        defined = self.names.definitions(call.func, scope)
+        if defined is not None:
+            if len(defined) != 1:
+                return None
+            target = defined[0]
+            if isinstance(target, cst.ClassDef):
+                found = self.names.scope_of.get(target)
+                return found.path if found is not None else None
+            return self.declared_return(target, depth) if target.asynchronous is None else None
+        called = self.names.qualname(call.func, scope, depth + 1)
+        if called is None:
+            cls = self._cls_call(call.func, scope)
+            return cls.path if cls is not None else None
+        if called.startswith(LOCAL_PREFIX):
+            return None
+        entry = self.project.find(called) if self.project is not None else None
+        if isinstance(entry, FunctionEntry):
+            if entry.is_coroutine or self.project is None:
+                return None
+            return self.project.return_type(entry)
+        if isinstance(entry, ClassEntry):
+            return called
+        return FACTORY_RETURNS.get(called, called)
+
+    def _cls_call(self, func: cst.BaseExpression, scope: Scope) -> Optional[Scope]:
+        """`cls(...)` in a classmethod: its class."""
+        return cls_class(scope, func.value) if isinstance(func, cst.Name) else None
+
+    def _awaited_type(self, inner: cst.BaseExpression, scope: Scope, depth: int
+                      ) -> Optional[str]:
+        """What `await inner` gives, for a call of a coroutine function with a known result."""
+        if not isinstance(inner, cst.Call):
+            return None
+        called = self.names.qualname(inner.func, scope, depth + 1)
+        if called == "asyncio.to_thread":
+            # `await asyncio.to_thread(f, ...)` holds what `f(...)` returns (as a type checker
+            # reads it): the sync connection a fix moved into a thread is still one.
+            if not inner.args or inner.args[0].keyword is not None or inner.args[0].star:
+                return None
+            made = self.names.qualname(inner.args[0].value, scope, depth + 1)
+            return FACTORY_RETURNS.get(made, made) if made is not None else None
+        if called in AWAITED_RETURNS:
+            return AWAITED_RETURNS[called]
+        defined = self.names.definitions(inner.func, scope)
+        if defined is not None:
+            target = defined[0] if len(defined) == 1 else None
+            if isinstance(target, cst.FunctionDef) and target.asynchronous is not None:
+                return self.declared_return(target, depth)
+            return None
+        if called is None or called.startswith(LOCAL_PREFIX) or self.project is None:
+            return None
+        entry = self.project.find(called)
+        if isinstance(entry, FunctionEntry) and entry.is_coroutine:
+            return self.project.return_type(entry)
+        return None
+
+    def declared_return(self, func: cst.FunctionDef, depth: int = 0) -> Optional[str]:
+        """The type `func` is annotated to return (for an async def: what awaiting gives)."""
+        if func.returns is None:
+            return None
+        body = self.names.scope_of.get(func)
+        where = body.parent if body is not None and body.parent is not None \
+            else self.names.module_scope
+        return self.annotation_type(func.returns.annotation, where, depth + 1)
+
+    # -- bindings ---------------------------------------------------------------------------
+
+    def _type_of_bindings(self, bindings: List[Binding], depth: int) -> Optional[str]:
+        return one_type(
+            bindings,
+            lambda annotation, scope: self.annotation_type(annotation, scope, depth + 1),
+            lambda binding: self._binding_type(binding, depth + 1))
+
+    def _binding_type(self, binding: Binding, depth: int) -> Optional[str]:
+        if binding.kind == "assign" and binding.node is not None:
+            return self.type_of(binding.node, binding.scope, depth)  # type: ignore[arg-type]
+        if binding.kind == "unpack" and binding.node is not None:
+            return self._unpacked_type(binding.node, binding.position,  # type: ignore[arg-type]
+                                       binding.scope, depth)
+        if binding.iterable is not None:
+            return self.element_type(binding.iterable, binding.scope, depth)
+        return None
+
+    def _unpacked_type(self, value: cst.BaseExpression, position: int, scope: Scope,
+                       depth: int) -> Optional[str]:
+        """The type of element `position` of a tuple `value` is unpacked from."""
+        if isinstance(value, cst.Await) and isinstance(value.expression, cst.Call):
+            called = self.names.qualname(value.expression.func, scope, depth + 1)
+            elements = AWAITED_TUPLES.get(called or "")
+            return elements[position] if elements and position < len(elements) else None
+        if isinstance(value, cst.Tuple) and position < len(value.elements):
+            element = value.elements[position]
+            if isinstance(element, cst.Element):
+                return self.type_of(element.value, scope, depth + 1)
+        return None
+
+    # -- attributes -------------------------------------------------------------------------
+
+    def attribute_type(self, owner_type: str, name: str, depth: int = 0) -> Optional[str]:
+        """The type of attribute `name` of an object of type `owner_type`."""
+        if depth > MAX_DEPTH:
+            return None
+        local = self.names.local_class(owner_type)
+        if local is not None:
+            return self._local_attribute(local, name, depth)
+        known = STDLIB_ATTRIBUTE_TYPES.get("%s.%s" % (owner_type, name))
+        if known is not None or self.project is None:
+            return known
+        entry = self.project.find(owner_type)
+        if isinstance(entry, ClassEntry):
+            return self.project.attribute_type(entry, name)
+        return None
+
+    def is_data(self, owner_type: str, name: str, depth: int = 0) -> bool:
+        """Whether `name` on an object of type `owner_type` is (or may be) data the instance
+        holds rather than a method of its class: its type is known, or it is a same-module
+        class's attribute set on instances (`self.name = ...`) or not defined at all."""
+        local = self.names.local_class(owner_type)
+        if local is not None:
+            owner: Optional[Scope] = local
+            for _ in range(MAX_DEPTH):
+                if owner is None or name in owner.attributes:
+                    return True
+                if name in owner.bindings:
+                    return self._local_attribute(owner, name, depth) is not None
+                bases = [self.names.local_class(base) for base in self.base_types(owner)]
+                if any(base is None for base in bases):
+                    return False      # a base we cannot read may define it as a method
+                if len(bases) != 1:
+                    return not bases  # defined nowhere: data set from outside; else unsure
+                owner = bases[0]
+            return True
+        return self.attribute_type(owner_type, name, depth) is not None
+
+    def attribute_bindings(self, owner: Scope, name: str) -> List[Binding]:
+        """How a same-module class's instances get attribute `name`: its class body and
+        `self.name = ...` in its methods (not its bases)."""
+        return owner.bindings.get(name, []) + owner.attributes.get(name, [])
+
+    def _local_attribute(self, owner: Scope, name: str, depth: int) -> Optional[str]:
+        bindings = self.attribute_bindings(owner, name)
+        if bindings:
+            defs = [b.node for b in bindings if b.kind == "def"]
+            if defs:
+                func = defs[0]
+                if len(bindings) == 1 and isinstance(func, cst.FunctionDef) \
+                        and _PROPERTIES.intersection(self._decorators(func, owner)):
+                    return self.declared_return(func, depth)
+                return None           # a method, or a name bound to a method and more
+            return self._type_of_bindings(bindings, depth)
+        for base in self.base_types(owner):
+            found = self.attribute_type(base, name, depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    def _decorators(self, func: cst.FunctionDef, owner: Scope) -> List[Optional[str]]:
+        return [self.names.qualname(d.decorator.func if isinstance(d.decorator, cst.Call)
+                                    else d.decorator, owner) or name
+                for d, name in zip(func.decorators, decorator_names(func))]
+
+    def base_types(self, owner: Scope) -> List[str]:
+        """The types of a same-module class's bases, in lookup order (`Base[int]` is Base)."""
+        node = owner.node
+        if not isinstance(node, cst.ClassDef):
+            return []
+        outer = owner.parent or self.names.module_scope
+        found = []
+        for base in node.bases:
+            expr = base.value.value if isinstance(base.value, cst.Subscript) else base.value
+            local = self.names.class_of(expr, outer)
+            kind = local.path if local is not None else self.names.qualname(expr, outer)
+            if kind is not None:
+                found.append(kind)
+        return found
+
+    # -- annotations and collections --------------------------------------------------------
+
+    def annotation_type(self, annotation: cst.BaseExpression, scope: Scope, depth: int = 0
+                        ) -> Optional[str]:
+        """The type an annotation names: `asyncio.Task[None]` -> "asyncio.Task";
+        `Optional[X]`, `X | None`, `"X"` -> X's type (None is no object to use)."""
+        if depth > MAX_DEPTH:
+            return None
+        if isinstance(annotation, cst.SimpleString):
+            parsed = _parse_annotation(annotation)
+            return self.annotation_type(parsed, scope, depth + 1) if parsed else None
+        if isinstance(annotation, cst.BinaryOperation) \
+                and isinstance(annotation.operator, cst.BitOr):
+            others = [side for side in (annotation.left, annotation.right) if not _is_none(side)]
+            if len(others) != 1:
+                return None
+            return self.annotation_type(others[0], scope, depth + 1)
+        if isinstance(annotation, cst.Subscript):
+            generic = self.names.qualname(annotation.value, scope, depth + 1)
+            if generic in _OPTIONAL or generic in _UNION:
+                inner = [arg for arg in _subscript_args(annotation) if not _is_none(arg)]
+                return self.annotation_type(inner[0], scope, depth + 1) \
+                    if len(inner) == 1 else None
+            return generic
+        return self.names.qualname(annotation, scope, depth + 1)
+
+    def element_type(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0
+                     ) -> Optional[str]:
+        """The type of every element of the collection `expr` holds, when visible:
+        `tasks: list[asyncio.Task]`, `tasks = [asyncio.create_task(c) for c in coros]`,
+        `self.items: list[Item]`."""
+        if depth > MAX_DEPTH:
+            return None
+        bindings = self._collection_bindings(expr, scope)
+        if bindings is None:
+            return self._literal_element_type(expr, scope, depth)
+        if not bindings:
+            return None
+        return one_type(bindings, lambda a, s: self._element_of_annotation(a, s, depth),
+                        lambda b: self._assigned_element_type(b, depth))
+
+    def _assigned_element_type(self, binding: Binding, depth: int) -> Optional[str]:
+        if binding.kind != "assign" or not isinstance(binding.node, cst.BaseExpression):
+            return None
+        return self._literal_element_type(binding.node, binding.scope, depth)
+
+    def _collection_bindings(self, expr: cst.BaseExpression, scope: Scope
+                             ) -> Optional[List[Binding]]:
+        """The bindings of a name or a same-module class's attribute; None for other
+        expressions (literals are read as they are)."""
+        if isinstance(expr, cst.Name):
+            return self.names.bindings(expr.value, scope, expr) or []   # flow order
+        if isinstance(expr, cst.Attribute):
+            base = self.type_of(expr.value, scope)
+            local = self.names.local_class(base) if base else None
+            return self.attribute_bindings(local, expr.attr.value) if local else []
+        return None
+
+    def _element_of_annotation(self, annotation: cst.BaseExpression, scope: Scope,
+                               depth: int) -> Optional[str]:
+        """`list[asyncio.Task]`, `Sequence[Task]`, `tuple[Task, ...]` -> the element type."""
+        if isinstance(annotation, cst.BinaryOperation) \
+                and isinstance(annotation.operator, cst.BitOr):
+            others = [side for side in (annotation.left, annotation.right) if not _is_none(side)]
+            return self._element_of_annotation(others[0], scope, depth) \
+                if len(others) == 1 else None
+        if not (isinstance(annotation, cst.Subscript)
+                and self.names.qualname(annotation.value, scope) in _COLLECTIONS):
+            return None
+        inner = _subscript_args(annotation)
+        if len(inner) == 1 or (len(inner) == 2 and isinstance(inner[1], cst.Ellipsis)):
+            return self.annotation_type(inner[0], scope, depth + 1)
+        return None
+
+    def _literal_element_type(self, expr: cst.BaseExpression, scope: Scope, depth: int
+                              ) -> Optional[str]:
+        """`[f(x) for x in xs]`, `(a, b)`, `{a, b}`: the one type of every element."""
+        if isinstance(expr, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
+            inner = self.names.scope_of.get(expr, scope)
+            return self.type_of(expr.elt, inner, depth + 1)
+        if isinstance(expr, (cst.List, cst.Set, cst.Tuple)) and expr.elements:
+            types = {self.type_of(element.value, scope, depth + 1)
+                     if isinstance(element, cst.Element) else None
+                     for element in expr.elements}
+            return types.pop() if len(types) == 1 else None
+        return None
+
+
+def _parse_annotation(node: cst.SimpleString) -> Optional[cst.BaseExpression]:
+    """A string annotation's expression (`"Client | None"`), or None when it is not one."""
+    value = node.evaluated_value
+    if not isinstance(value, str) or len(value) > 200:
+        return None
+    try:
+        return cst.parse_expression(value.strip())
+    except Exception:        # libcst raises its ParserSyntaxError and others on odd input
+        return None
