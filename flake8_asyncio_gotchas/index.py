@@ -78,16 +78,18 @@ class CoroutineIndex:
             bindings = self.names.bindings(expr.value, scope, expr)
             if bindings and any(binding.kind != "import" for binding in bindings):
                 defined = self.names.definitions(expr, scope)
-                return defined is not None and all(
-                    isinstance(func, cst.FunctionDef) and self._is_local_coroutine(func)
-                    for func in defined)
+                if defined is None:
+                    return self.names.types.is_coroutine_callable(expr, scope)
+                return all(isinstance(func, cst.FunctionDef) and self._is_local_coroutine(func)
+                           for func in defined)
         elif isinstance(expr, cst.Attribute):
             owner = self._super_class(expr.value, scope)
             if owner is not None:
                 return bool(self._bases_kind(owner, expr.attr.value, 0))
             owner = self._class_of(expr.value, scope)
             if owner is not None:
-                return bool(self._method_kind(owner, expr.attr.value, 0))
+                return bool(self._method_kind(owner, expr.attr.value, 0)) \
+                    or self.names.types.is_coroutine_callable(expr, scope)
         else:
             return False
         qualname = self.names.qualname(expr, scope)

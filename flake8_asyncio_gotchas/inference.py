@@ -31,7 +31,8 @@ from typing import Callable, Dict, List, Optional, Tuple
 import libcst as cst
 
 from .calls import FACTORY_RETURNS
-from .calls.coroutines import AWAITED_RETURNS, AWAITED_TUPLES, STDLIB_ATTRIBUTE_TYPES
+from .calls.coroutines import (AWAITED_RETURNS, AWAITED_TUPLES, COROUTINE_ANNOTATIONS,
+                               STDLIB_ATTRIBUTE_TYPES)
 from .modules import ClassEntry, FunctionEntry, ProjectModules
 from .names import (LOCAL_PREFIX, Binding, Resolver, Scope, cls_class, decorator_names,
                     self_class)
@@ -54,6 +55,7 @@ _COLLECTIONS = frozenset({
     "collections.abc.Collection", "collections.abc.Set", "collections.abc.MutableSet",
     "collections.abc.Iterator", "collections.deque", "typing.Deque",
 })
+_CALLABLES = frozenset({"typing.Callable", "collections.abc.Callable"})
 _PROPERTIES = frozenset({"property", "functools.cached_property", "cached_property"})
 
 
@@ -97,10 +99,10 @@ class TypeInference:
         self.names = names
         self.project = project
         # Questions come back through names.py (`qualname`, `class_of`) without a depth: the
-        # nesting of `type_of` calls bounds every cycle. Answers are kept per node and scope,
-        # except those cut short by that bound (they may differ when asked afresh).
+        # nesting of `type_of` calls bounds every path, and each answer is kept per node and
+        # scope. A question met again while it is being answered (`a = b; b = a`, a cycle
+        # through attributes) answers None there: exploring cycles again would be exponential.
         self._nesting = 0
-        self._cuts = 0
         self._known: Dict[Tuple[int, int], Optional[str]] = {}
 
     # -- expressions ------------------------------------------------------------------------
@@ -111,16 +113,13 @@ class TypeInference:
         if key in self._known:
             return self._known[key]
         if depth > MAX_DEPTH or self._nesting > _MAX_NESTING:
-            self._cuts += 1
             return None
-        cuts = self._cuts
+        self._known[key] = None                  # in progress: a cycle back here finds None
         self._nesting += 1
         try:
-            found = self._type_of(expr, scope, depth)
+            found = self._known[key] = self._type_of(expr, scope, depth)
         finally:
             self._nesting -= 1
-        if self._cuts == cuts:
-            self._known[key] = found
         return found
 
     def _type_of(self, expr: cst.BaseExpression, scope: Scope, depth: int) -> Optional[str]:
@@ -324,6 +323,44 @@ class TypeInference:
             if kind is not None:
                 found.append(kind)
         return found
+
+    # -- callables ---------------------------------------------------------------------------
+
+    def is_coroutine_callable(self, expr: cst.BaseExpression, scope: Scope) -> bool:
+        """Whether `expr` is declared a callable that returns a coroutine: a name or a
+        same-module class's attribute annotated `Callable[..., Coroutine[...]]`."""
+        bindings = self._collection_bindings(expr, scope)
+        declared = [binding for binding in bindings or () if binding.annotation is not None]
+        return bool(declared) and all(
+            self._makes_coroutines(binding.annotation, binding.scope)  # type: ignore[arg-type]
+            for binding in declared)
+
+    def _makes_coroutines(self, annotation: cst.BaseExpression, scope: Scope, depth: int = 0
+                          ) -> bool:
+        if depth > MAX_DEPTH:
+            return False
+        if isinstance(annotation, cst.SimpleString):
+            parsed = _parse_annotation(annotation)
+            return parsed is not None and self._makes_coroutines(parsed, scope, depth + 1)
+        if isinstance(annotation, cst.BinaryOperation) \
+                and isinstance(annotation.operator, cst.BitOr):
+            others = [side for side in (annotation.left, annotation.right) if not _is_none(side)]
+            return len(others) == 1 and self._makes_coroutines(others[0], scope, depth + 1)
+        if isinstance(annotation, cst.Name):            # a type alias: `Handler = Callable[...]`
+            bindings = self.names.bindings(annotation.value, scope) or []
+            return len(bindings) == 1 and bindings[0].kind == "assign" \
+                and isinstance(bindings[0].node, cst.Subscript) \
+                and self._makes_coroutines(bindings[0].node, bindings[0].scope, depth + 1)
+        if not isinstance(annotation, cst.Subscript):
+            return False
+        generic = self.names.qualname(annotation.value, scope)
+        args = _subscript_args(annotation)
+        if generic in _OPTIONAL and len(args) == 1:
+            return self._makes_coroutines(args[0], scope, depth + 1)
+        if generic not in _CALLABLES or len(args) != 2:
+            return False
+        returned = args[1].value if isinstance(args[1], cst.Subscript) else args[1]
+        return self.names.qualname(returned, scope) in COROUTINE_ANNOTATIONS
 
     # -- annotations and collections --------------------------------------------------------
 
