@@ -73,7 +73,21 @@ class CoroutineIndex:
         return self.is_coroutine_function(call.func, scope)
 
     def is_coroutine_function(self, expr: cst.BaseExpression, scope: Scope) -> bool:
-        """Whether `expr` (evaluated in `scope`) is known to be a coroutine function."""
+        """Whether `expr` (evaluated in `scope`) is known to be a coroutine function, or an
+        object whose class's `__call__` is one (`response(scope, receive, send)`)."""
+        return self._is_coroutine_function(expr, scope) or self._has_async_call(expr, scope)
+
+    def _has_async_call(self, expr: cst.BaseExpression, scope: Scope) -> bool:
+        kind = self.names.instance_type(expr, scope)
+        if kind is None:
+            return False
+        local = self.names.local_class(kind)
+        if local is not None:
+            return bool(self._method_kind(local, "__call__", 0))
+        entry = self.project.find(kind + ".__call__")
+        return isinstance(entry, FunctionEntry) and entry.is_coroutine
+
+    def _is_coroutine_function(self, expr: cst.BaseExpression, scope: Scope) -> bool:
         if isinstance(expr, cst.Name):
             bindings = self.names.bindings(expr.value, scope, expr)
             if bindings and any(binding.kind != "import" for binding in bindings):

@@ -63,6 +63,12 @@ def _is_none(expr: Optional[cst.BaseExpression]) -> bool:
     return isinstance(expr, cst.Name) and expr.value == "None"
 
 
+def _is_empty(expr: cst.BaseExpression) -> bool:
+    """`None`, `[]`, `()`, `{}`: no element to give a type."""
+    return _is_none(expr) or (isinstance(expr, (cst.List, cst.Tuple, cst.Dict, cst.Set))
+                              and not expr.elements)
+
+
 def _subscript_args(node: cst.Subscript) -> List[cst.BaseExpression]:
     """The arguments of `X[a, b]`, as expressions (slices are not arguments)."""
     found: List[cst.BaseExpression] = []
@@ -223,13 +229,29 @@ class TypeInference:
 
     def _binding_type(self, binding: Binding, depth: int) -> Optional[str]:
         if binding.kind == "assign" and binding.node is not None:
-            return self.type_of(binding.node, binding.scope, depth)  # type: ignore[arg-type]
+            found = self.type_of(binding.node, binding.scope, depth)  # type: ignore[arg-type]
+            return self._entered_type(found, depth) if binding.entered and found else found
         if binding.kind == "unpack" and binding.node is not None:
             return self._unpacked_type(binding.node, binding.position,  # type: ignore[arg-type]
                                        binding.scope, depth)
         if binding.iterable is not None:
             return self.element_type(binding.iterable, binding.scope, depth)
         return None
+
+    def _entered_type(self, manager: str, depth: int) -> Optional[str]:
+        """What `with manager as x` binds: `__aenter__`/`__enter__`'s return annotation when
+        the class has one, else the manager itself (what most return)."""
+        local = self.names.local_class(manager)
+        for name in ("__aenter__", "__enter__"):
+            if local is not None:
+                method = self.names.method(local, name)
+                if isinstance(method, cst.FunctionDef) and method.returns is not None:
+                    return self.declared_return(method, depth + 1)
+            elif self.project is not None:
+                entry = self.project.find("%s.%s" % (manager, name))
+                if isinstance(entry, FunctionEntry) and entry.returns:
+                    return self.project.return_type(entry)
+        return manager
 
     def _unpacked_type(self, value: cst.BaseExpression, position: int, scope: Scope,
                        depth: int) -> Optional[str]:
@@ -406,7 +428,12 @@ class TypeInference:
     def _assigned_element_type(self, binding: Binding, depth: int) -> Optional[str]:
         if binding.kind != "assign" or not isinstance(binding.node, cst.BaseExpression):
             return None
-        return self._literal_element_type(binding.node, binding.scope, depth)
+        value = binding.node
+        if isinstance(value, cst.IfExp):   # `[] if traces is None else traces`
+            sides = [side for side in (value.body, value.orelse) if not _is_empty(side)]
+            types = {self.element_type(side, binding.scope, depth + 1) for side in sides}
+            return types.pop() if len(types) == 1 else None
+        return self.element_type(value, binding.scope, depth + 1)
 
     def _collection_bindings(self, expr: cst.BaseExpression, scope: Scope
                              ) -> Optional[List[Binding]]:

@@ -56,7 +56,7 @@ class Binding:
     """One way a name gets a value in a scope."""
 
     __slots__ = ("kind", "node", "qualname", "scope", "annotation", "iterable", "statement",
-                 "conditional", "position")
+                 "conditional", "position", "entered")
 
     def __init__(self, kind: str, scope: "Scope", node: Optional[cst.CSTNode] = None,
                  qualname: Optional[str] = None,
@@ -69,6 +69,7 @@ class Binding:
         self.annotation = annotation
         self.iterable = iterable    # for `for name in iterable`: what it iterates
         self.position = 0           # for "unpack" (`a, b = node`): which element of node
+        self.entered = False        # `with node as name`: name is what entering node gives
         # Module level only: the number of the top-level statement that makes the binding,
         # and whether it may not happen when that statement runs (set by the collector).
         self.statement = 0
@@ -319,6 +320,8 @@ class _Collector:
         if isinstance(node, cst.WithItem):
             if node.asname is not None:
                 self._bind_target(node.asname.name, scope, node.item)
+                if isinstance(node.asname.name, cst.Name):
+                    scope.bindings[node.asname.name.value][-1].entered = True
             return scope
         if isinstance(node, (cst.ExceptHandler, cst.ExceptStarHandler)):
             if node.name is not None:

@@ -202,6 +202,10 @@ PASS_THROUGH_CLASS_WRAPPERS = frozenset({
     "dataclasses.dataclass", "functools.total_ordering", "typing.final",
     "typing_extensions.final", "typing.runtime_checkable", "typing_extensions.runtime_checkable",
     "enum.unique", "abc.ABCMeta", "type",
+    # Add representations, slots or generated dunders; the class's own methods stay.
+    "rich.repr.auto", "rich.repr.rich_repr", "attr.s", "attr.attrs", "attr.define",
+    "attr.frozen", "attr.mutable", "attrs.define", "attrs.frozen", "attrs.mutable",
+    "pydantic.dataclasses.dataclass", "typing.dataclass_transform",
 })
 
 # Base classes known to define no method a subclass would call through `self` by mistake:
