@@ -23,7 +23,7 @@ from .tasks_analysis import (Handler, awaited_exprs, getattr_literal, is_cleanup
                              is_logged, is_store, name_observed, observes, single_target,
                              task_factory, walk_with_parents)
 from .tasks_cancel import cancellations, injects_cancellation, reraises
-from .tasks_errors import coroutine_handles_own, runs_own_error_handler
+from .tasks_errors import loses_no_error, runs_own_error_handler
 from .tasks_handles import holds_task, holds_tasks
 from .tasks_starts import coroutine_argument, started_task, task_entry_names
 
@@ -153,7 +153,9 @@ class UnobservedTask(Rule):
               "Code in other modules is not seen: a public attribute or global read only by "
               "another module is reported. Tasks stored into containers, tuples, or by "
               "`a = b = ...` are not followed. Tasks made by a same-module wrapper (see "
-              "AIO400) are followed. A task whose coroutine is a same-module `async def` that "
+              "AIO400) are followed. A `run_in_executor` future whose function (its second "
+              "argument) is a same-module function that catches every exception itself is not "
+              "reported. A task whose coroutine is a same-module `async def` that "
               "deals with its own errors is not reported: every statement of its body is a "
               "`try` with an `except Exception` (or `BaseException`, or bare) that "
               "raises nothing (another handler may only re-raise the task's own "
@@ -162,11 +164,20 @@ class UnobservedTask(Rule):
               "`while self.running:`) loop whose body is made the same way, or a statement "
               "that cannot fail: a docstring, `pass`, constant assignments (also "
               "`self.x = None`), `assert`s, a guard `if <test>: return` (or `continue`, "
-              "`break`) whose test is names, attributes, `is None`, `not`, `and`/`or` and "
+              "`break`; log calls may come first) whose test is names, attributes, `is None`, "
+              "`not`, `and`/`or` and "
               "`.done()`/`.cancelled()` of a known task (typed so, or an attribute only ever "
               "set to `None` or a new task), a log call, `.set()`/`.clear()` of an "
-              "`asyncio.Event`, `.cancel()` of a known task, `await asyncio.sleep(...)`. Any "
-              "other statement outside the tries may raise, and the task is reported.")
+              "`asyncio.Event`, `.cancel()` of a known task, `put_nowait()` of plain values "
+              "on an attribute only ever set to `asyncio.Queue()` (no maxsize: it cannot be "
+              "full), `await asyncio.sleep(...)`, `await event.wait()` on an `asyncio.Event`, "
+              "or a call with plain arguments of a same-module sync function made only of "
+              "such statements (`self.enqueue(\"flush\")`; the functions it calls are not "
+              "followed). The body needs at least one such `try` or such a helper call: "
+              "sleeps and logs alone are taken for a stand-in. Any "
+              "other statement outside the tries may raise, and the task is reported: "
+              "`item, args = await self.queue.get()` (the item may have another shape) or "
+              "`getattr(self, name)` (the name may be unknown).")
     references = (
         "https://docs.python.org/3/library/asyncio-task.html#asyncio.Task",
         "https://docs.python.org/3/library/asyncio-dev.html#detect-never-retrieved-exceptions",
@@ -284,8 +295,10 @@ class GatherExceptionsDiscarded(Rule):
               "`create_task` calls, an attribute), whose exceptions belong to whoever made "
               "and observes the tasks; and a gather whose every argument is a call of a "
               "same-module coroutine that handles every exception itself (as AIO401 judges "
-              "it), also `*(self.safe(x) for x in xs)`. A gather over fresh calls of other "
-              "coroutines stays reported.")
+              "it), also `*(self.safe(x) for x in xs)`, or of one that raises nothing but the "
+              "cancellation (`asyncio.sleep()`, `event.wait()` on an `asyncio.Event`; not "
+              "`Condition.wait()`, which raises when its lock is not held). A gather over "
+              "fresh calls of other coroutines stays reported.")
     references = ("https://docs.python.org/3/library/asyncio-task.html#asyncio.gather",)
     fix_safety = "none"
     fix_summary = ("What to do with the returned exceptions (log them, raise the first, retry) is "
@@ -332,15 +345,14 @@ class GatherExceptionsDiscarded(Rule):
         value = arg.value
         made = self._made_here(value)
         if made is not None:       # tasks this function made: their errors are this gather's
-            return all(coroutine_handles_own(self.ctx, coroutine, scope)
+            return all(loses_no_error(self.ctx, coroutine, scope)
                        for coroutine, scope in made)
         if arg.star:
             if isinstance(value, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
-                return coroutine_handles_own(self.ctx, value.elt,
-                                             self.ctx.names.scope_of.get(value))
+                return loses_no_error(self.ctx, value.elt, self.ctx.names.scope_of.get(value))
             return holds_tasks(self.ctx, value)
         return holds_task(self.ctx, value) \
-            or coroutine_handles_own(self.ctx, value, self.ctx.scope)
+            or loses_no_error(self.ctx, value, self.ctx.scope)
 
     def _made_here(self, value: cst.BaseExpression
                    ) -> Optional[List[Tuple[cst.BaseExpression, Optional[Scope]]]]:
@@ -420,7 +432,9 @@ class CancellationSwallowed(Rule):
               "known to hold a task or future: made by `create_task`, `ensure_future`, "
               "`gather`, `shield`, `loop.create_future`, `run_in_executor`, a project factory "
               "named `*_task`/`*_future`, annotated `Task`/`Future` (also `Optional[...]`, "
-              "`... | None`), or a loop variable over a collection of them; an attribute "
+              "`... | None`), or a loop variable over a collection of them (a `task = None` "
+              "beside such bindings, as in `task = None; if wanted: task = "
+              "create_task(...)`, leaves it a handle); an attribute "
               "(`await self._task`) is taken for one unless it is seen holding a coroutine. An "
               "awaited parameter or a local holding a coroutine (`coro = self.poll()`, then "
               "`await asyncio.wait_for(coro, t)`) is where this task's cancellation lands, "

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Optional
 
 import libcst as cst
 
-from ..calls.tasks import CANCELLED_ERRORS, EVERY_ERROR, QUIET_AWAITS, QUIET_METHODS
+from ..calls.tasks import (CANCELLED_ERRORS, EVERY_ERROR, QUIET_AWAIT_METHODS, QUIET_AWAITS,
+                           QUIET_METHODS, UNBOUNDED_QUEUES)
 from ..names import Scope
 from ..walk import descendants
 from .tasks_analysis import LOG_METHODS, Handler, raises
@@ -43,12 +44,30 @@ def coroutine_handles_own(ctx: "Context", expr: cst.BaseExpression, scope: Optio
     return isinstance(func, cst.FunctionDef) and handles_own_exceptions(ctx, func)
 
 
+def loses_no_error(ctx: "Context", expr: cst.BaseExpression, scope: Optional[Scope]) -> bool:
+    """An awaitable (made in `scope`) with no exception of its own to lose: a call of a
+    same-module coroutine that handles its own errors, or one that raises nothing but the
+    task's own cancellation (`asyncio.sleep(...)`, `event.wait()` on an `asyncio.Event`)."""
+    return scope is not None and isinstance(expr, cst.Call) \
+        and (_raises_nothing(ctx, scope, expr) or coroutine_handles_own(ctx, expr, scope))
+
+
+def _raises_nothing(ctx: "Context", scope: Scope, call: cst.Call) -> bool:
+    if ctx.names.qualname(call.func, scope) in QUIET_AWAITS:
+        return True
+    func = call.func
+    return isinstance(func, cst.Attribute) and func.attr.value in QUIET_AWAIT_METHODS.get(
+        ctx.names.instance_type(func.value, scope) or "", ())
+
+
 def handles_own_exceptions(ctx: "Context", func: cst.FunctionDef) -> bool:
     """Whether every statement of the def's body cannot fail (see `_cannot_fail`) or is a
     `try` with a handler that catches every Exception (`Exception`, `BaseException`, bare)
     and raises nothing (see `_try_keeps_errors`), or is a `while True:` whose body is made
-    the same way; with at least one such `try`. What the coroutine raises is then dealt with
-    inside it, so nothing is left for the task to lose."""
+    the same way; with at least one such `try`, or one call of a same-module helper read
+    whole (see `_is_quiet_helper_call`): a body of sleeps and logs alone is taken for a
+    stand-in, not judged. What the coroutine raises is then dealt with inside it, so
+    nothing is left for the task to lose."""
     scope = ctx.names.scope_of.get(func, ctx.names.module_scope)    # where handlers run
     return _handles_own(ctx, scope, func.body, loop_allowed=True)
 
@@ -71,7 +90,15 @@ def _handles_own(ctx: "Context", scope: Scope, body: cst.BaseSuite, loop_allowed
             guarded = True
         elif not _cannot_fail(ctx, scope, statement):
             return False
+        elif _calls_quiet_helper(ctx, scope, statement):
+            guarded = True
     return guarded
+
+
+def _calls_quiet_helper(ctx: "Context", scope: Scope, statement: cst.BaseStatement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and any(
+        isinstance(small, cst.Expr) and _is_quiet_helper_call(ctx, scope, small.value)
+        for small in statement.body)
 
 
 def _try_keeps_errors(ctx: "Context", scope: Scope, statement: cst.Try) -> bool:
@@ -112,11 +139,14 @@ def _cannot_fail_test(test: cst.BaseExpression) -> bool:
 _CONSTANTS = (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float, cst.Name)
 
 
-def _cannot_fail(ctx: "Context", scope: Scope, statement: cst.BaseStatement) -> bool:
+def _cannot_fail(ctx: "Context", scope: Scope, statement: cst.BaseStatement,
+                 follow_helpers: bool = True) -> bool:
     """A docstring, `pass`, `x = 0.0` or `self.x = None`, an `assert` (a type-narrowing
     idiom, taken as true), a guard `if self.interval is None: return`, a log call,
-    `event.set()` or `task.cancel()` on a known event or task, or `await asyncio.sleep(...)`
-    (which raises only the task's own cancellation)."""
+    `event.set()` or `task.cancel()` on a known event or task, `put_nowait()` on an
+    unbounded queue, `await asyncio.sleep(...)` or `await event.wait()` (which raise only the
+    task's own cancellation), or (with `follow_helpers`) a call with plain arguments of a
+    same-module sync function made only of such statements (`self.enqueue("flush")`)."""
     if isinstance(statement, cst.If):
         return _is_guard_clause(ctx, scope, statement)
     if not isinstance(statement, cst.SimpleStatementLine):
@@ -127,7 +157,9 @@ def _cannot_fail(ctx: "Context", scope: Scope, statement: cst.BaseStatement) -> 
         if isinstance(small, cst.Expr) and (isinstance(small.value, _CONSTANTS)
                                             or _is_log_call(small.value)
                                             or _is_quiet_method_call(ctx, scope, small.value)
-                                            or _is_quiet_await(ctx, scope, small.value)):
+                                            or _is_quiet_await(ctx, scope, small.value)
+                                            or (follow_helpers and _is_quiet_helper_call(
+                                                ctx, scope, small.value))):
             continue
         if isinstance(small, (cst.Assign, cst.AnnAssign)) and isinstance(small.value, _CONSTANTS) \
                 and all(_plain_target(target.target)
@@ -135,6 +167,28 @@ def _cannot_fail(ctx: "Context", scope: Scope, statement: cst.BaseStatement) -> 
             continue
         return False
     return True
+
+
+def _is_quiet_helper_call(ctx: "Context", scope: Scope, expr: cst.BaseExpression) -> bool:
+    """`self.enqueue("flush")`: a same-module sync def (not a generator), called with plain
+    arguments, whose every statement cannot fail (helpers it calls are not followed)."""
+    if not isinstance(expr, cst.Call) or not all(
+            arg.star == "" and _is_plain_value(arg.value) for arg in expr.args):
+        return False
+    func = ctx.names.definition(expr.func, scope)
+    inner = ctx.names.scope_of.get(func) if isinstance(func, cst.FunctionDef) else None
+    if not isinstance(func, cst.FunctionDef) or func.asynchronous is not None \
+            or inner is None or inner.yields or not isinstance(func.body, cst.IndentedBlock):
+        return False
+    return all(_cannot_fail(ctx, inner, line, follow_helpers=False)
+               for line in func.body.body)
+
+
+def _is_plain_value(expr: cst.BaseExpression) -> bool:
+    """A constant, a name, `self.x`, or a tuple of them: evaluating it cannot fail."""
+    if isinstance(expr, cst.Tuple):
+        return all(_is_plain_value(element.value) for element in expr.elements)
+    return isinstance(expr, _CONSTANTS) or _plain_target(expr)
 
 
 def _plain_target(target: cst.BaseExpression) -> bool:
@@ -157,12 +211,27 @@ def _is_quiet_method_call(ctx: "Context", scope: Scope, expr: cst.BaseExpression
     method, receiver = expr.func.attr.value, expr.func.value
     if method == "cancel":
         return holds_task(ctx, receiver, scope, unknown_attribute=False)
+    if method == "put_nowait":
+        return all(_is_plain_value(arg.value) for arg in expr.args) \
+            and _is_unbounded_queue(ctx, scope, receiver)
     return method in QUIET_METHODS.get(ctx.names.instance_type(receiver, scope) or "", ())
+
+
+def _is_unbounded_queue(ctx: "Context", scope: Scope, expr: cst.BaseExpression) -> bool:
+    """`self.queue` whose every store in its class is `asyncio.Queue()` (no maxsize)."""
+    if not (isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name)):
+        return False
+    owner = ctx.names.class_of(expr.value, scope)
+    stores = owner.attributes.get(expr.attr.value, []) if owner is not None else []
+    return bool(stores) and all(
+        isinstance(store.node, cst.Call) and not store.node.args
+        and ctx.names.qualname(store.node.func, store.scope) in UNBOUNDED_QUEUES
+        for store in stores)
 
 
 def _is_quiet_await(ctx: "Context", scope: Scope, expr: cst.BaseExpression) -> bool:
     return isinstance(expr, cst.Await) and isinstance(expr.expression, cst.Call) \
-        and ctx.names.qualname(expr.expression.func, scope) in QUIET_AWAITS
+        and _raises_nothing(ctx, scope, expr.expression)
 
 
 def _catches_every_error(ctx: "Context", scope: Scope, handler: cst.ExceptHandler) -> bool:
@@ -175,24 +244,29 @@ def _catches_every_error(ctx: "Context", scope: Scope, handler: cst.ExceptHandle
 
 
 def _is_guard_clause(ctx: "Context", scope: Scope, statement: cst.If) -> bool:
-    """`if <test>: return` (or `continue`, `break`), with no else, where the test cannot
-    fail: names and attributes, `is [not] None`, `not`, `and`/`or`, and `.done()` or
-    `.cancelled()` of a task (`if self._scan is not None and not self._scan.done(): continue`)."""
+    """`if <test>: return` (or `continue`, `break`; log calls may come first), with no else,
+    where the test cannot fail: names and attributes, `is [not] None`, `not`, `and`/`or`,
+    and `.done()` or `.cancelled()` of a task (`if self._scan is not None and not
+    self._scan.done(): continue`)."""
     if statement.orelse is not None or not _is_quiet_test(ctx, scope, statement.test):
         return False
     body = statement.body
     lines = body.body if isinstance(body, cst.IndentedBlock) else [body]
-    if len(lines) != 1 or not isinstance(lines[0], (cst.SimpleStatementLine,
-                                                    cst.SimpleStatementSuite)):
+    if not all(isinstance(line, (cst.SimpleStatementLine, cst.SimpleStatementSuite))
+               for line in lines):
         return False
-    smalls = lines[0].body
-    if len(smalls) != 1:
+    smalls = [small for line in lines
+              for small in line.body]  # type: ignore[attr-defined]
+    # Log calls first (`LOGGER.debug("Discarding %s", name)`), then the exit.
+    if not all(isinstance(small, cst.Expr) and _is_log_call(small.value)
+               for small in smalls[:-1]):
         return False
-    if isinstance(smalls[0], (cst.Continue, cst.Break)):
+    last = smalls[-1]
+    if isinstance(last, (cst.Continue, cst.Break)):
         return True
-    return isinstance(smalls[0], cst.Return) \
-        and (smalls[0].value is None
-             or isinstance(smalls[0].value, cst.Name) and smalls[0].value.value == "None")
+    return isinstance(last, cst.Return) \
+        and (last.value is None
+             or isinstance(last.value, cst.Name) and last.value.value == "None")
 
 
 _TASK_STATE_METHODS = frozenset({"done", "cancelled"})

@@ -25,11 +25,12 @@ def holds_task(ctx: "Context", expr: cst.BaseExpression, scope: Optional[Scope] 
     task or future, whose CancelledError says that task was cancelled.
 
     Typed so (`asyncio.Task`, `Future`, also `Optional[...]`); a name whose every binding
-    is a task (a project factory named `*_task`/`*_future` of another module, or a loop
-    variable over a collection of tasks); an attribute whose every store in its class is
-    `None` or a task factory's call. Any other attribute counts when `unknown_attribute`,
-    unless some store makes it a coroutine (`self._waiter = self._wait()`). A parameter or a
-    local holding a coroutine is where this task's own cancellation lands: not a handle.
+    but `None` is a task (a task factory's call, a project factory named `*_task`/`*_future`
+    of another module, or a loop variable over a collection of tasks); an attribute whose
+    every store in its class is `None` or a task factory's call. Any other attribute counts
+    when `unknown_attribute`, unless some store makes it a coroutine (`self._waiter =
+    self._wait()`). A parameter or a local holding a coroutine is where this task's own
+    cancellation lands: not a handle.
     """
     if not isinstance(expr, (cst.Name, cst.Attribute)):
         return False    # a call is judged by what it waits for (`gather(t1, t2)`: its arguments)
@@ -37,7 +38,10 @@ def holds_task(ctx: "Context", expr: cst.BaseExpression, scope: Optional[Scope] 
     if ctx.names.instance_type(expr, scope) in TASK_TYPES:
         return True
     if isinstance(expr, cst.Name):
-        bindings = ctx.names.bindings(expr.value, scope)
+        # `task = None`, then `if wanted: task = asyncio.create_task(...)`: a task or None.
+        bindings = [binding for binding in ctx.names.bindings(expr.value, scope)
+                    if not (binding.kind == "assign" and binding.node is not None
+                            and is_none(binding.node))]
         return bool(bindings) and all(_binds_task(ctx, binding) for binding in bindings)
     if unknown_attribute:
         return not _holds_coroutine(ctx, expr, scope)
@@ -45,10 +49,12 @@ def holds_task(ctx: "Context", expr: cst.BaseExpression, scope: Optional[Scope] 
 
 
 def _binds_task(ctx: "Context", binding: Binding) -> bool:
-    """`task = create_referenced_task(...)` (a project factory named like one), or
-    `for task in self._tasks` (iterating a collection of tasks)."""
+    """`task = asyncio.create_task(...)`, `task = create_referenced_task(...)` (a project
+    factory named like one), or `for task in self._tasks` (iterating a collection of tasks)."""
     value = binding.node
     if binding.kind == "assign" and isinstance(value, cst.Call):
+        if task_factory(ctx, value, binding.scope) is not None:
+            return True
         called = last_name(value.func)
         # The name is the only clue for another module's factory; a def here says what it is.
         return called is not None and called.endswith(TASK_FACTORY_SUFFIXES) \
