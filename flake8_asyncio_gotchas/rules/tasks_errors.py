@@ -3,7 +3,7 @@ no exception to lose (AIO400, AIO401, AIO402): the one answer, judged one way.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import libcst as cst
 
@@ -252,11 +252,11 @@ def _is_guard_clause(ctx: "Context", scope: Scope, statement: cst.If) -> bool:
         return False
     body = statement.body
     lines = body.body if isinstance(body, cst.IndentedBlock) else [body]
-    if not all(isinstance(line, (cst.SimpleStatementLine, cst.SimpleStatementSuite))
-               for line in lines):
-        return False
-    smalls = [small for line in lines
-              for small in line.body]  # type: ignore[attr-defined]
+    smalls: List[cst.BaseSmallStatement] = []
+    for line in lines:
+        if not isinstance(line, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            return False
+        smalls.extend(line.body)
     # Log calls first (`LOGGER.debug("Discarding %s", name)`), then the exit.
     if not all(isinstance(small, cst.Expr) and _is_log_call(small.value)
                for small in smalls[:-1]):

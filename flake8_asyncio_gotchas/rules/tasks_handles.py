@@ -39,7 +39,7 @@ def holds_task(ctx: "Context", expr: cst.BaseExpression, scope: Optional[Scope] 
         return True
     if isinstance(expr, cst.Name):
         # `task = None`, then `if wanted: task = asyncio.create_task(...)`: a task or None.
-        bindings = [binding for binding in ctx.names.bindings(expr.value, scope)
+        bindings = [binding for binding in ctx.names.bindings(expr.value, scope) or ()
                     if not (binding.kind == "assign" and binding.node is not None
                             and is_none(binding.node))]
         return bool(bindings) and all(_binds_task(ctx, binding) for binding in bindings)
