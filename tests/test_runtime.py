@@ -92,6 +92,8 @@ CASES = [
     Case("notebook/21_gotcha_swallowed_exception.py", "AIO401", True),
     Case("notebook/25_debug_swallowed_exception.py", "AIO401", True),
     Case("tasks/runtime_observed_task.py", "AIO401", False),
+    Case("tasks/runtime_queue_helper_task_full.py", "AIO401", True, ("main finished",)),
+    Case("tasks/runtime_queue_helper_task.py", "AIO401", False, ("queued 1", "main finished")),
     Case("tasks/runtime_gather_discarded.py", "AIO402", True, ("child ran", "main finished")),
     Case("tasks/runtime_gather_read.py", "AIO402", False, ("child ran", "main finished")),
     Case("tasks/runtime_cancellation_swallowed.py", "AIO403", True,

@@ -89,6 +89,12 @@ EVERY_ERROR: FrozenSet[str] = CATCH_ALL_ERRORS | {"Exception", "builtins.Excepti
 # Awaits that raise nothing but the task's own cancellation (AIO401's "handles its own
 # errors" test lets them stand outside the try).
 QUIET_AWAITS: FrozenSet[str] = frozenset({"asyncio.sleep", "asyncio.tasks.sleep"})
+# ... and by the type of their receiver: waiting for an event. (`Condition.wait()` is not
+# here: it raises RuntimeError when the lock is not held.)
+QUIET_AWAIT_METHODS: Dict[str, FrozenSet[str]] = {
+    "asyncio.Event": frozenset({"wait"}),
+    "asyncio.locks.Event": frozenset({"wait"}),
+}
 
 # Methods that cannot raise, by the type of their receiver (the same test lets these calls
 # stand outside the try or in its `finally`): setting an event, cancelling a task.
@@ -96,6 +102,9 @@ QUIET_METHODS: Dict[str, FrozenSet[str]] = {
     "asyncio.Event": frozenset({"set", "clear"}),
     "asyncio.locks.Event": frozenset({"set", "clear"}),
 }
+
+# Queues made without a `maxsize` are unbounded: `put_nowait()` on them cannot raise QueueFull.
+UNBOUNDED_QUEUES: FrozenSet[str] = frozenset({"asyncio.Queue", "asyncio.queues.Queue"})
 
 SUPPRESS: FrozenSet[str] = frozenset({"contextlib.suppress"})
 

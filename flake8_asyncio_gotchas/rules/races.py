@@ -7,8 +7,9 @@ suspension points (`await`, `async for`, `async with`, `yield`), and the writes.
 reported when the value written derives from a read of the same location that a suspension
 point separates from it on some path, and the location was not read again since.
 
-Paths, branches and loops are `races_flow.PathFollower`'s business; this module says what a
-shared location, a read, a write, a flow of values and a lock are.
+Paths, branches and loops are `races_flow.PathFollower`'s business, driven from here: every
+node this rule listens to has its `visit_`/`leave_` method in this class. This module says
+what a shared location, a read, a write, a flow of values and a lock are.
 """
 from __future__ import annotations
 
@@ -63,7 +64,7 @@ _SUSPENSION_KEYWORDS = {cst.Await: "await", cst.For: "async for", cst.With: "asy
                         cst.Yield: "yield"}
 
 
-class LostUpdateAcrossAwait(PathFollower, Rule):
+class LostUpdateAcrossAwait(Rule):
     code = "AIO500"
     name = "lost-update-across-await"
     message = ("AIO500 `{location}` is written here from a value read on line {read_line}, "
@@ -131,11 +132,89 @@ class LostUpdateAcrossAwait(PathFollower, Rule):
 
     def __init__(self, ctx: "Context") -> None:
         super().__init__(ctx)
-        self._frames: List[Frame] = []
+        self.flow = PathFollower(ctx, self._is_lock, self._forget)
+
+    # -- control flow: the path follower's events --------------------------------------------
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.flow.enter_function(node)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.flow.leave_function(node)
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self.flow.enter_block(node)
+
+    def leave_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self.flow.leave_block(node)
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        self.flow.enter_block(node)
+
+    def leave_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        self.flow.leave_block(node)
+
+    def leave_If(self, node: cst.If) -> None:
+        self.flow.leave_if(node)
+
+    def leave_For(self, node: cst.For) -> None:
+        self.flow.leave_for(node)
+
+    def leave_While(self, node: cst.While) -> None:
+        self.flow.leave_while(node)
+
+    def leave_Break(self, node: cst.Break) -> None:
+        self.flow.leave_break(node)
+
+    def leave_Continue(self, node: cst.Continue) -> None:
+        self.flow.leave_continue(node)
+
+    def leave_Return(self, node: cst.Return) -> None:
+        self.flow.end_path()
+
+    def leave_Raise(self, node: cst.Raise) -> None:
+        self.flow.end_path()
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        self.flow.enter_handler(node)
+
+    def leave_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        self.flow.leave_handler()
+
+    def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
+        self.flow.enter_handler(node)
+
+    def leave_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
+        self.flow.leave_handler()
+
+    def visit_Else(self, node: cst.Else) -> None:
+        self.flow.enter_else(node)
+
+    def leave_Else(self, node: cst.Else) -> None:
+        self.flow.leave_else(node)
+
+    def visit_Finally(self, node: cst.Finally) -> None:
+        self.flow.enter_finally(node)
+
+    def leave_Try(self, node: cst.Try) -> None:
+        self.flow.leave_try(node)
+
+    def leave_TryStar(self, node: cst.TryStar) -> None:
+        self.flow.leave_try(node)
+
+    def visit_MatchCase(self, node: cst.MatchCase) -> None:
+        self.flow.enter_match_case(node)
+
+    def leave_MatchCase(self, node: cst.MatchCase) -> None:
+        self.flow.leave_match_case(node)
+
+    def leave_Match(self, node: cst.Match) -> None:
+        self.flow.leave_match(node)
+
     # -- reads -------------------------------------------------------------------------------
 
     def visit_Name(self, node: cst.Name) -> None:
-        frame = self._here()
+        frame = self.flow.here()
         if frame is None or id(node) in frame.not_loads:
             return
         name = node.value
@@ -151,7 +230,7 @@ class LostUpdateAcrossAwait(PathFollower, Rule):
                     sink.update(taint)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        frame = self._here()
+        frame = self.flow.here()
         if frame is None:
             return
         frame.not_loads.add(id(node.attr))
@@ -161,7 +240,7 @@ class LostUpdateAcrossAwait(PathFollower, Rule):
                 self._read(frame, node, key)
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
-        frame = self._here()
+        frame = self.flow.here()
         if frame is not None and id(node) not in frame.not_loads:
             key = self._key(frame, node)
             if key is not None:
@@ -224,34 +303,34 @@ class LostUpdateAcrossAwait(PathFollower, Rule):
     # -- values flowing into locals and locations --------------------------------------------
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        frame = self._here()
+        frame = self.flow.here()
         if frame is not None:
             for target in node.targets:
                 self._mark_store(frame, target.target)
             open_value(frame)
 
     def leave_Assign(self, node: cst.Assign) -> None:
-        frame = self._here()
+        frame = self.flow.here()
         if frame is not None and frame.collectors:
             collected = frame.collectors.pop()[1]
             for target in node.targets:
                 self._store(frame, target.target, node.value, collected, node)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        frame = self._here()
+        frame = self.flow.here()
         if frame is not None:
             self._mark_store(frame, node.target)
             open_value(frame)
 
     def leave_AnnAssign(self, node: cst.AnnAssign) -> None:
-        frame = self._here()
+        frame = self.flow.here()
         if frame is not None and frame.collectors:
             collected = frame.collectors.pop()[1]
             if node.value is not None:
                 self._store(frame, node.target, node.value, collected, node)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        frame = self._here()
+        frame = self.flow.here()
         if frame is None:
             return
         self._mark_store(frame, node.target)
@@ -267,7 +346,7 @@ class LostUpdateAcrossAwait(PathFollower, Rule):
             self._read(frame, node.target, key)
 
     def leave_AugAssign(self, node: cst.AugAssign) -> None:
-        frame = self._here()
+        frame = self.flow.here()
         if frame is not None and frame.collectors:
             collected = frame.collectors.pop()[1]
             if not self._not_an_update(node):
@@ -319,13 +398,13 @@ class LostUpdateAcrossAwait(PathFollower, Rule):
             value.func, binding.scope) in _TEXT_TYPES
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        frame = self._here()
+        frame = self.flow.here()
         if frame is not None:
             self._mark_store(frame, node.target)
             open_value(frame)
 
     def leave_NamedExpr(self, node: cst.NamedExpr) -> None:
-        frame = self._here()
+        frame = self.flow.here()
         if frame is not None and frame.collectors:
             collected = frame.collectors.pop()[1]
             self._store(frame, node.target, node.value, collected, node)
@@ -410,32 +489,32 @@ class LostUpdateAcrossAwait(PathFollower, Rule):
             frame.path.taint.pop(name, None)
 
     def visit_For(self, node: cst.For) -> None:
-        frame = self._here()
+        frame = self.flow.here()
         if frame is not None:
             self._mark_store(frame, node.target)
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
-        frame = self._here()
+        frame = self.flow.here()
         if frame is not None:
             self._mark_store(frame, node.target)
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
-        frame = self._here()
+        frame = self.flow.here()
         if frame is not None and node.asname is not None:
             self._forget(frame, node.asname.name)
 
     def visit_Del(self, node: cst.Del) -> None:
-        frame = self._here()
+        frame = self.flow.here()
         if frame is not None:
             self._mark_store(frame, node.target)
 
     def visit_Param(self, node: cst.Param) -> None:
-        frame = self._here()
+        frame = self.flow.here()
         if frame is not None:
             frame.not_loads.add(id(node.name))
 
     def visit_Arg(self, node: cst.Arg) -> None:
-        frame = self._here()
+        frame = self.flow.here()
         if frame is not None and node.keyword is not None:
             frame.not_loads.add(id(node.keyword))
 
@@ -446,34 +525,35 @@ class LostUpdateAcrossAwait(PathFollower, Rule):
         self._skip_declared(node)
 
     def _skip_declared(self, node: Union[cst.Global, cst.Nonlocal]) -> None:
-        frame = self._here()
+        frame = self.flow.here()
         if frame is not None:
             frame.not_loads.update(id(item.name) for item in node.names)
 
     # -- suspension points and locks ---------------------------------------------------------
 
     def leave_Await(self, node: cst.Await) -> None:
-        frame = self._here()
+        frame = self.flow.here()
         if frame is None:
             return
         call = node.expression
         method = call.func if isinstance(call, cst.Call) else None
         if isinstance(method, cst.Attribute) and method.attr.value == "wait" \
                 and self._is_condition(method.value):
-            self._suspend(frame, node, releases_locks=True)  # Condition.wait() releases the lock
+            # Condition.wait() releases the lock while it waits.
+            self.flow.suspend(frame, node, releases_locks=True)
             return
-        self._suspend(frame, node)
+        self.flow.suspend(frame, node)
         if isinstance(method, cst.Attribute) and method.attr.value == "acquire" \
                 and self._is_lock(method.value):
             frame.held.append(dotted_name(method.value) or id(method.value))
 
     def leave_Yield(self, node: cst.Yield) -> None:
-        frame = self._here()
+        frame = self.flow.here()
         if frame is not None:                       # an async generator's consumer runs here
-            self._suspend(frame, node)
+            self.flow.suspend(frame, node)
 
     def visit_Call(self, node: cst.Call) -> None:
-        frame = self._here()
+        frame = self.flow.here()
         if frame is None:
             return
         if isinstance(node.func, cst.Attribute):
@@ -483,7 +563,7 @@ class LostUpdateAcrossAwait(PathFollower, Rule):
             frame.barriers.add(id(node))
 
     def leave_Call(self, node: cst.Call) -> None:
-        frame = self._here()
+        frame = self.flow.here()
         if frame is not None and id(node) in frame.barriers:
             frame.barriers.discard(id(node))
             frame.calls -= 1

@@ -1,16 +1,19 @@
 """Path-sensitive bookkeeping for AIO500, kept during the engine's single walk.
 
-`PathFollower` is a mixin for a rule that follows each `async def` in source order: it keeps
-one `Frame` per async def being walked (nested ones stack), and a `Path`, the state of the path
-being walked, which it forks at `if`/`try`/`match`/loops and merges where they join. An `await`
+`PathFollower` follows each `async def` in source order for the rule that drives it (the rule's
+own `visit_`/`leave_` methods call it, so that every node the rule listens to is written in the
+rule): it keeps one `Frame` per async def being walked (nested ones stack), and a `Path`, the
+state of the path being walked, which it forks at `if`/`try`/`match`/loops and merges where
+they join. An `await`
 in one branch and a write in the other are on no common path; an `await` in a branch and a
 write after the join are. Loops are followed for one iteration (no loop-carried flow);
-`return`, `raise`, `break` and `continue` end a path. The rule supplies what a read, a write
-and a lock are (`_is_lock`, `_forget`).
+`return`, `raise`, `break` and `continue` end a path. The rule supplies what a lock is and
+what forgetting a target means (`is_lock`, `forget`).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple, Union
+from typing import (TYPE_CHECKING, Callable, Dict, FrozenSet, Iterable, List, Optional, Set,
+                    Tuple, Union)
 
 import libcst as cst
 
@@ -119,37 +122,36 @@ def sinks(frame: Frame) -> List[Set[int]]:
 
 
 class PathFollower:
-    """visit_/leave_ methods that keep `self._frames[-1].path` current; see the module doc."""
+    """Keeps `frames[-1].path` current; its methods are named after the node events that
+    call them. See the module doc."""
 
-    _frames: List[Frame]
-    ctx: "Context"
-
-    def _is_lock(self, expr: cst.BaseExpression) -> bool:
-        raise NotImplementedError
-
-    def _forget(self, frame: Frame, target: cst.BaseExpression) -> None:
-        raise NotImplementedError
+    def __init__(self, ctx: "Context", is_lock: Callable[[cst.BaseExpression], bool],
+                 forget: Callable[[Frame, cst.BaseExpression], None]) -> None:
+        self.ctx = ctx
+        self.is_lock = is_lock
+        self.forget = forget
+        self.frames: List[Frame] = []
 
     # -- frames ------------------------------------------------------------------------------
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def enter_function(self, node: cst.FunctionDef) -> None:
         if node.asynchronous is not None:
             scope = self.ctx.names.scope_of.get(node)
             if scope is not None:
-                self._frames.append(Frame(node, scope))
+                self.frames.append(Frame(node, scope))
 
-    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
-        if self._frames and self._frames[-1].node is node:
-            self._frames.pop()
+    def leave_function(self, node: cst.FunctionDef) -> None:
+        if self.frames and self.frames[-1].node is node:
+            self.frames.pop()
 
-    def _here(self) -> Optional[Frame]:
+    def here(self) -> Optional[Frame]:
         """The frame of the async def the current node runs in directly, if any."""
-        if not self._frames:
+        if not self.frames:
             return None
-        frame = self._frames[-1]
+        frame = self.frames[-1]
         return frame if self.ctx.scope.function is frame.scope else None
 
-    def _suspend(self, frame: Frame, node: cst.CSTNode, releases_locks: bool = False) -> None:
+    def suspend(self, frame: Frame, node: cst.CSTNode, releases_locks: bool = False) -> None:
         """`node` (an await, async for/with, yield) lets other tasks run."""
         path = frame.path
         held = set(frame.held)
@@ -163,20 +165,8 @@ class PathFollower:
 
     # -- control flow ------------------------------------------------------------------------
 
-    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-        self._enter_block(node)
-
-    def leave_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-        self._leave_block(node)
-
-    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
-        self._enter_block(node)
-
-    def leave_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
-        self._leave_block(node)
-
-    def _enter_block(self, node: cst.BaseSuite) -> None:
-        frame = self._here()
+    def enter_block(self, node: cst.BaseSuite) -> None:
+        frame = self.here()
         owner = self.ctx.parent
         if frame is None or owner is None or getattr(owner, "body", None) is not node:
             return
@@ -185,17 +175,17 @@ class PathFollower:
         elif isinstance(owner, (cst.For, cst.While)):
             frame.loops.append({"entry": frame.path.copy(), "exits": [], "continues": []})
             if isinstance(owner, cst.For):
-                self._forget(frame, owner.target)
+                self.forget(frame, owner.target)
                 if owner.asynchronous is not None:
-                    self._suspend(frame, owner)     # each iteration awaits __anext__()
+                    self.suspend(frame, owner)     # each iteration awaits __anext__()
         elif isinstance(owner, cst.With):
             if owner.asynchronous is not None:
-                self._suspend(frame, owner)         # __aenter__(): acquiring may wait
-            if any(self._is_lock(item.item) for item in owner.items):
+                self.suspend(frame, owner)         # __aenter__(): acquiring may wait
+            if any(self.is_lock(item.item) for item in owner.items):
                 frame.held.append(id(owner))
 
-    def _leave_block(self, node: cst.BaseSuite) -> None:
-        frame = self._here()
+    def leave_block(self, node: cst.BaseSuite) -> None:
+        frame = self.here()
         owner = self.ctx.parent
         if frame is None or owner is None or getattr(owner, "body", None) is not node:
             return
@@ -217,62 +207,44 @@ class PathFollower:
             if id(owner) in frame.held:
                 frame.held.remove(id(owner))        # releasing a lock does not suspend
             elif owner.asynchronous is not None:
-                self._suspend(frame, owner)         # __aexit__()
+                self.suspend(frame, owner)         # __aexit__()
 
-    def leave_If(self, node: cst.If) -> None:
-        frame = self._here()
+    def leave_if(self, node: cst.If) -> None:
+        frame = self.here()
         branch = frame.branches.pop(id(node), None) if frame is not None else None
         if frame is not None and branch is not None and "body_end" in branch:
             frame.path = merge([frame.path, branch["body_end"]])
 
-    def leave_For(self, node: cst.For) -> None:
-        frame = self._here()
+    def leave_for(self, node: cst.For) -> None:
+        frame = self.here()
         if frame is not None and frame.loops:
             loop = frame.loops.pop()
             if node.asynchronous is not None:
-                self._suspend(frame, node)          # the last __anext__() that ended it
+                self.suspend(frame, node)          # the last __anext__() that ended it
             frame.path = merge([frame.path] + loop["exits"])
 
-    def leave_While(self, node: cst.While) -> None:
-        frame = self._here()
+    def leave_while(self, node: cst.While) -> None:
+        frame = self.here()
         if frame is not None and frame.loops:
             loop = frame.loops.pop()
             frame.path = merge([frame.path] + loop["exits"])
 
-    def leave_Break(self, node: cst.Break) -> None:
-        frame = self._here()
+    def leave_break(self, node: cst.Break) -> None:
+        frame = self.here()
         if frame is not None and frame.loops:
             frame.loops[-1]["exits"].append(frame.path.copy())
             frame.path.dead = True
 
-    def leave_Continue(self, node: cst.Continue) -> None:
-        frame = self._here()
+    def leave_continue(self, node: cst.Continue) -> None:
+        frame = self.here()
         if frame is not None and frame.loops:
             frame.loops[-1]["continues"].append(frame.path.copy())
             frame.path.dead = True
 
-    def leave_Return(self, node: cst.Return) -> None:
-        self._end_path()
-
-    def leave_Raise(self, node: cst.Raise) -> None:
-        self._end_path()
-
-    def _end_path(self) -> None:
-        frame = self._here()
+    def end_path(self) -> None:
+        frame = self.here()
         if frame is not None:
             frame.path.dead = True
-
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        self._enter_handler(node)
-
-    def leave_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        self._leave_handler()
-
-    def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
-        self._enter_handler(node)
-
-    def leave_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
-        self._leave_handler()
 
     def _try_branch(self, frame: Optional[Frame]) -> Optional[dict]:
         owner = self.ctx.parent
@@ -280,48 +252,42 @@ class PathFollower:
             return None
         return frame.branches.get(id(owner))
 
-    def _enter_handler(self, node: Union[cst.ExceptHandler, cst.ExceptStarHandler]) -> None:
-        frame = self._here()
+    def enter_handler(self, node: Union[cst.ExceptHandler, cst.ExceptStarHandler]) -> None:
+        frame = self.here()
         branch = self._try_branch(frame)
         if frame is None or branch is None or "body_end" not in branch:
             return
         # The exception came from somewhere in the body: approximated by its start and end.
         frame.path = merge([branch["entry"], branch["body_end"]])
         if node.name is not None:
-            self._forget(frame, node.name.name)
+            self.forget(frame, node.name.name)
 
-    def _leave_handler(self) -> None:
-        frame = self._here()
+    def leave_handler(self) -> None:
+        frame = self.here()
         branch = self._try_branch(frame)
         if frame is not None and branch is not None:
             branch["handler_ends"].append(frame.path)
 
-    def visit_Else(self, node: cst.Else) -> None:
-        frame = self._here()
+    def enter_else(self, node: cst.Else) -> None:
+        frame = self.here()
         branch = self._try_branch(frame)
         if frame is not None and branch is not None and "body_end" in branch:
             frame.path = branch["body_end"].copy()
 
-    def leave_Else(self, node: cst.Else) -> None:
-        frame = self._here()
+    def leave_else(self, node: cst.Else) -> None:
+        frame = self.here()
         branch = self._try_branch(frame)
         if frame is not None and branch is not None:
             branch["normal_end"] = frame.path
 
-    def visit_Finally(self, node: cst.Finally) -> None:
-        frame = self._here()
+    def enter_finally(self, node: cst.Finally) -> None:
+        frame = self.here()
         branch = self._try_branch(frame)
         if frame is not None and branch is not None:
             self._join_try(frame, branch)
 
-    def leave_Try(self, node: cst.Try) -> None:
-        self._leave_try(node)
-
-    def leave_TryStar(self, node: cst.TryStar) -> None:
-        self._leave_try(node)
-
-    def _leave_try(self, node: Union[cst.Try, cst.TryStar]) -> None:
-        frame = self._here()
+    def leave_try(self, node: Union[cst.Try, cst.TryStar]) -> None:
+        frame = self.here()
         branch = frame.branches.pop(id(node), None) if frame is not None else None
         if frame is not None and branch is not None and not branch.get("joined"):
             self._join_try(frame, branch)
@@ -332,22 +298,22 @@ class PathFollower:
             frame.path = merge([branch["normal_end"]] + branch["handler_ends"])
         branch["joined"] = True
 
-    def visit_MatchCase(self, node: cst.MatchCase) -> None:
-        frame = self._here()
+    def enter_match_case(self, node: cst.MatchCase) -> None:
+        frame = self.here()
         owner = self.ctx.parent
         if frame is None or owner is None:
             return
         branch = frame.branches.setdefault(id(owner), {"entry": frame.path.copy(), "ends": []})
         frame.path = branch["entry"].copy()
 
-    def leave_MatchCase(self, node: cst.MatchCase) -> None:
-        frame = self._here()
+    def leave_match_case(self, node: cst.MatchCase) -> None:
+        frame = self.here()
         owner = self.ctx.parent
         if frame is not None and owner is not None and id(owner) in frame.branches:
             frame.branches[id(owner)]["ends"].append(frame.path)
 
-    def leave_Match(self, node: cst.Match) -> None:
-        frame = self._here()
+    def leave_match(self, node: cst.Match) -> None:
+        frame = self.here()
         branch = frame.branches.pop(id(node), None) if frame is not None else None
         if frame is not None and branch is not None:
             frame.path = merge([branch["entry"]] + branch["ends"])

@@ -19,11 +19,12 @@ from ..names import Scope, format_call, self_class
 from ..walk import descendants
 from .base import Rule
 from .hogging_loops import has_suspension_point
-from .tasks_analysis import (CancelTracker, Handler, awaited_exprs, getattr_literal,
-                             handles_own_exceptions, is_cleanup_name, is_logged, is_store,
-                             name_observed, observes, single_target, task_factory,
-                             walk_with_parents)
-from .tasks_cancel import holds_task, holds_tasks, injects_cancellation, reraises
+from .tasks_analysis import (Handler, awaited_exprs, getattr_literal, is_cleanup_name,
+                             is_logged, is_store, name_observed, observes, single_target,
+                             task_factory, walk_with_parents)
+from .tasks_cancel import cancellations, injects_cancellation, reraises
+from .tasks_errors import loses_no_error, runs_own_error_handler
+from .tasks_handles import holds_task, holds_tasks
 from .tasks_starts import coroutine_argument, started_task, task_entry_names
 
 if TYPE_CHECKING:
@@ -111,18 +112,15 @@ class DanglingTask(Rule):
         be collected mid-flight in practice: a coroutine with no suspension point (it finishes
         in its first step) or one that handles every exception itself (as AIO401 judges it),
         or a function given to `run_in_executor` that catches its own errors."""
+        if runs_own_error_handler(self.ctx, factory, call):
+            return True
         given = coroutine_argument(factory, call)
-        if isinstance(given, cst.Call):
-            func = self.ctx.names.definition(given.func, self.ctx.scope)
-            return isinstance(func, cst.FunctionDef) and func.asynchronous is not None \
-                and self.ctx.index.is_coroutine_call(given, self.ctx.scope) \
-                and (not has_suspension_point([func.body])
-                     or handles_own_exceptions(self.ctx, func))
-        if given is None or factory.rsplit(".", 1)[-1] != "run_in_executor":
+        if not isinstance(given, cst.Call):
             return False
-        func = self.ctx.names.definition(given, self.ctx.scope)
-        return isinstance(func, cst.FunctionDef) and func.asynchronous is None \
-            and handles_own_exceptions(self.ctx, func)
+        func = self.ctx.names.definition(given.func, self.ctx.scope)
+        return isinstance(func, cst.FunctionDef) and func.asynchronous is not None \
+            and self.ctx.index.is_coroutine_call(given, self.ctx.scope) \
+            and not has_suspension_point([func.body])
 
 
 class UnobservedTask(Rule):
@@ -155,7 +153,9 @@ class UnobservedTask(Rule):
               "Code in other modules is not seen: a public attribute or global read only by "
               "another module is reported. Tasks stored into containers, tuples, or by "
               "`a = b = ...` are not followed. Tasks made by a same-module wrapper (see "
-              "AIO400) are followed. A task whose coroutine is a same-module `async def` that "
+              "AIO400) are followed. A `run_in_executor` future whose function (its second "
+              "argument) is a same-module function that catches every exception itself is not "
+              "reported. A task whose coroutine is a same-module `async def` that "
               "deals with its own errors is not reported: every statement of its body is a "
               "`try` with an `except Exception` (or `BaseException`, or bare) that "
               "raises nothing (another handler may only re-raise the task's own "
@@ -164,11 +164,20 @@ class UnobservedTask(Rule):
               "`while self.running:`) loop whose body is made the same way, or a statement "
               "that cannot fail: a docstring, `pass`, constant assignments (also "
               "`self.x = None`), `assert`s, a guard `if <test>: return` (or `continue`, "
-              "`break`) whose test is names, attributes, `is None`, `not`, `and`/`or` and "
+              "`break`; log calls may come first) whose test is names, attributes, `is None`, "
+              "`not`, `and`/`or` and "
               "`.done()`/`.cancelled()` of a known task (typed so, or an attribute only ever "
               "set to `None` or a new task), a log call, `.set()`/`.clear()` of an "
-              "`asyncio.Event`, `.cancel()` of a known task, `await asyncio.sleep(...)`. Any "
-              "other statement outside the tries may raise, and the task is reported.")
+              "`asyncio.Event`, `.cancel()` of a known task, `put_nowait()` of plain values "
+              "on an attribute only ever set to `asyncio.Queue()` (no maxsize: it cannot be "
+              "full), `await asyncio.sleep(...)`, `await event.wait()` on an `asyncio.Event`, "
+              "or a call with plain arguments of a same-module sync function made only of "
+              "such statements (`self.enqueue(\"flush\")`; the functions it calls are not "
+              "followed). The body needs at least one such `try` or such a helper call: "
+              "sleeps and logs alone are taken for a stand-in. Any "
+              "other statement outside the tries may raise, and the task is reported: "
+              "`item, args = await self.queue.get()` (the item may have another shape) or "
+              "`getattr(self, name)` (the name may be unknown).")
     references = (
         "https://docs.python.org/3/library/asyncio-task.html#asyncio.Task",
         "https://docs.python.org/3/library/asyncio-dev.html#detect-never-retrieved-exceptions",
@@ -202,7 +211,7 @@ class UnobservedTask(Rule):
         if target is None or not isinstance(value, cst.Call):
             return
         factory = started_task(self.ctx, value)
-        if factory is None or self._runs_self_handling_coroutine(value):
+        if factory is None or runs_own_error_handler(self.ctx, factory, value):
             return
         scope = self.ctx.scope
         if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
@@ -214,13 +223,6 @@ class UnobservedTask(Rule):
             owner = self.ctx.names.binding_scope(target.value, scope)
             if owner is not None:
                 self.name_tasks.append((value, factory, target.value, owner))
-
-    def _runs_self_handling_coroutine(self, factory_call: cst.Call) -> bool:
-        """`create_task(self.loop())` where `loop`'s whole body is a try/except Exception."""
-        if not factory_call.args or not isinstance(factory_call.args[0].value, cst.Call):
-            return False
-        func = self.ctx.names.definition(factory_call.args[0].value.func, self.ctx.scope)
-        return isinstance(func, cst.FunctionDef) and handles_own_exceptions(self.ctx, func)
 
     # -- how attributes are used (collected during the walk) ---------------------------------
 
@@ -293,22 +295,17 @@ class GatherExceptionsDiscarded(Rule):
               "`create_task` calls, an attribute), whose exceptions belong to whoever made "
               "and observes the tasks; and a gather whose every argument is a call of a "
               "same-module coroutine that handles every exception itself (as AIO401 judges "
-              "it), also `*(self.safe(x) for x in xs)`. A gather over fresh calls of other "
-              "coroutines stays reported.")
+              "it), also `*(self.safe(x) for x in xs)`, or of one that raises nothing but the "
+              "cancellation (`asyncio.sleep()`, `event.wait()` on an `asyncio.Event`; not "
+              "`Condition.wait()`, which raises when its lock is not held). A gather over "
+              "fresh calls of other coroutines stays reported.")
     references = ("https://docs.python.org/3/library/asyncio-task.html#asyncio.gather",)
     fix_safety = "none"
     fix_summary = ("What to do with the returned exceptions (log them, raise the first, retry) is "
                    "the caller's decision.")
 
-    def __init__(self, ctx: "Context") -> None:
-        super().__init__(ctx)
-        self.cancelled = CancelTracker(ctx)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.cancelled.visit_call(node)
-
     def visit_Expr(self, node: cst.Expr) -> None:
-        self._check(node.value)
+        self._check(node.value, node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         target = single_target(node)
@@ -319,9 +316,9 @@ class GatherExceptionsDiscarded(Rule):
                 scope.function is scope and target.value not in scope.globals
                 and target.value not in scope.nonlocals
                 and self.ctx.names.read_count(target.value, scope) == 0):
-            self._check(node.value)
+            self._check(node.value, node)
 
-    def _check(self, value: cst.BaseExpression) -> None:
+    def _check(self, value: cst.BaseExpression, statement: cst.CSTNode) -> None:
         if isinstance(value, cst.Await):
             value = value.expression
         if not isinstance(value, cst.Call) or not any(
@@ -331,7 +328,10 @@ class GatherExceptionsDiscarded(Rule):
             return
         if self.ctx.qualname(value.func) not in GATHER:
             return
-        if self._in_cleanup() or self.cancelled.gathers_cancelled(value):
+        if self._in_cleanup():
+            return
+        cancelled = cancellations(self.ctx)
+        if cancelled.gathers_cancelled(value, cancelled.before(statement)):
             return
         awaited = [arg for arg in value.args if arg.keyword is None]
         if awaited and all(self._nothing_to_lose(arg) for arg in awaited):
@@ -345,12 +345,14 @@ class GatherExceptionsDiscarded(Rule):
         value = arg.value
         made = self._made_here(value)
         if made is not None:       # tasks this function made: their errors are this gather's
-            return all(self._handles_own(coroutine, scope) for coroutine, scope in made)
+            return all(loses_no_error(self.ctx, coroutine, scope)
+                       for coroutine, scope in made)
         if arg.star:
             if isinstance(value, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
-                return self._handles_own(value.elt, self.ctx.names.scope_of.get(value))
+                return loses_no_error(self.ctx, value.elt, self.ctx.names.scope_of.get(value))
             return holds_tasks(self.ctx, value)
-        return holds_task(self.ctx, value) or self._handles_own(value, self.ctx.scope)
+        return holds_task(self.ctx, value) \
+            or loses_no_error(self.ctx, value, self.ctx.scope)
 
     def _made_here(self, value: cst.BaseExpression
                    ) -> Optional[List[Tuple[cst.BaseExpression, Optional[Scope]]]]:
@@ -375,13 +377,6 @@ class GatherExceptionsDiscarded(Rule):
                 return None
             made.append((coroutine, scope))
         return made or None
-
-    def _handles_own(self, expr: cst.BaseExpression, scope: Optional[Scope]) -> bool:
-        if not isinstance(expr, cst.Call) or scope is None \
-                or not self.ctx.index.is_coroutine_call(expr, scope):
-            return False
-        func = self.ctx.names.definition(expr.func, scope)
-        return isinstance(func, cst.FunctionDef) and handles_own_exceptions(self.ctx, func)
 
     def _in_cleanup(self) -> bool:
         """In a `finally:` or `except` block, or a close()-like function: best effort there."""
@@ -437,7 +432,9 @@ class CancellationSwallowed(Rule):
               "known to hold a task or future: made by `create_task`, `ensure_future`, "
               "`gather`, `shield`, `loop.create_future`, `run_in_executor`, a project factory "
               "named `*_task`/`*_future`, annotated `Task`/`Future` (also `Optional[...]`, "
-              "`... | None`), or a loop variable over a collection of them; an attribute "
+              "`... | None`), or a loop variable over a collection of them (a `task = None` "
+              "beside such bindings, as in `task = None; if wanted: task = "
+              "create_task(...)`, leaves it a handle); an attribute "
               "(`await self._task`) is taken for one unless it is seen holding a coroutine. An "
               "awaited parameter or a local holding a coroutine (`coro = self.poll()`, then "
               "`await asyncio.wait_for(coro, t)`) is where this task's cancellation lands, "
@@ -480,11 +477,7 @@ class CancellationSwallowed(Rule):
 
     def __init__(self, ctx: "Context") -> None:
         super().__init__(ctx)
-        self.cancelled = CancelTracker(ctx)
         self._asyncio_only: Optional[bool] = None
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.cancelled.visit_call(node)
 
     def leave_Try(self, node: cst.Try) -> None:
         self._check_try(node)
@@ -501,7 +494,7 @@ class CancellationSwallowed(Rule):
             if what is not None and not reraises(handler) and not self._hands_on(handler):
                 swallowing.append((handler, what))
         if swallowing and has_suspension_point([node.body]) \
-                and not self._waits_for_other_tasks(node.body) \
+                and not self._waits_for_other_tasks(node) \
                 and not self._ends_a_task([handler for handler, _ in swallowing]) \
                 and not injects_cancellation(self.ctx, node):
             for handler, what in swallowing:
@@ -531,7 +524,7 @@ class CancellationSwallowed(Rule):
             if isinstance(call, cst.Call) and self.ctx.qualname(call.func) in SUPPRESS \
                     and any(self._is_cancellation(arg.value) for arg in call.args) \
                     and has_suspension_point([node.body]) \
-                    and not self._waits_for_other_tasks(node.body):
+                    and not self._waits_for_other_tasks(node):
                 self.report(call, what="`%s()`" % format_call(call.func))
 
     def _catches(self, handler: Handler) -> Optional[str]:
@@ -543,7 +536,7 @@ class CancellationSwallowed(Rule):
             types = [element.value for element in handler.type.elements]
         for kind in types:
             if self._is_cancellation(kind):
-                return "`except %s`" % self.cancelled.text(kind)
+                return "`except %s`" % self.ctx.module.code_for_node(kind).strip()
         return None
 
     def _is_cancellation(self, expr: cst.BaseExpression) -> bool:
@@ -563,16 +556,21 @@ class CancellationSwallowed(Rule):
             self._asyncio_only = "asyncio" in imported and not imported & {"trio", "anyio"}
         return self._asyncio_only
 
-    def _waits_for_other_tasks(self, body: cst.CSTNode) -> bool:
-        """The block only awaits task/future handles, or something this function cancelled.
+    def _waits_for_other_tasks(self, node: Union[cst.Try, cst.TryStar, cst.With]) -> bool:
+        """The block only awaits task/future handles, or something this function cancelled
+        (before leaving `node`).
 
         Awaiting another task raises CancelledError when *that* task was cancelled; catching
         it there is handling the other task's outcome (`t.cancel()`, then `try: await t`).
         """
+        body = node.body
         awaited = list(awaited_exprs(body))
-        if any(self.cancelled.is_cancelled(expr)
-               or (isinstance(expr, cst.Call) and self.cancelled.gathers_cancelled(expr))
-               for expr in awaited):
+        tracker = cancellations(self.ctx)
+        cancelled = tracker.before(node, through=True)
+        if cancelled and any(tracker.text(expr) in cancelled
+                             or (isinstance(expr, cst.Call)
+                                 and tracker.gathers_cancelled(expr, cancelled))
+                             for expr in awaited):
             return True
         if not awaited or any(self._suspends_otherwise(node)
                               for node in descendants(body, into_scopes=False)):

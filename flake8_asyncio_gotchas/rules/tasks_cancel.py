@@ -1,16 +1,16 @@
-"""What AIO403 needs to know about a caught CancelledError: whose it is (this task's, another
-task's it awaited, or one the function injected itself) and whether the handler re-raises it.
+"""What AIO402 and AIO403 need to know about cancellation: what a function cancelled before a
+point (`Cancellations`, one per file), whose a caught CancelledError is (one the function
+injected itself) and whether a handler re-raises it.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict, List, Optional, Set, Tuple, Union
+from typing import TYPE_CHECKING, Dict, FrozenSet, List, Set, Tuple, Union
 
 import libcst as cst
 
-from ..calls.tasks import CANCELLED_ERRORS, INJECTING_NAMES, TASK_FACTORY_SUFFIXES, TASK_TYPES
-from ..names import Binding, Scope
+from ..calls.tasks import CANCELLED_ERRORS, INJECTING_NAMES, WAITERS
+from ..names import Scope
 from ..walk import children, descendants
-from .tasks_analysis import last_name
 
 if TYPE_CHECKING:
     from ..engine import Context
@@ -36,77 +36,6 @@ def reraises(handler: Handler) -> bool:
         inner = nested or isinstance(node, (cst.ExceptHandler, cst.ExceptStarHandler))
         stack.extend((kid, inner) for kid in children(node))
     return False
-
-
-def holds_task(ctx: "Context", expr: cst.BaseExpression) -> bool:
-    """Whether an awaited expression is known to be another task or future, whose
-    CancelledError says that task was cancelled.
-
-    A name must be known to hold one (made by `create_task`, `ensure_future`, `gather`,
-    `loop.create_future`, `run_in_executor`, or annotated `Task`/`Future`): a parameter or a
-    local holding a coroutine is where this task's own cancellation lands. An attribute
-    (`self._task`) is taken for a handle unless it is seen holding a coroutine.
-    """
-    if isinstance(expr, cst.Name):
-        if ctx.instance_type(expr) in TASK_TYPES:
-            return True
-        bindings = ctx.names.bindings(expr.value, ctx.scope)
-        if not bindings:
-            return False
-        return all(_binds_task(ctx, binding) for binding in bindings)
-    if not isinstance(expr, cst.Attribute):
-        return False
-    if ctx.instance_type(expr) in TASK_TYPES:
-        return True
-    return not _holds_coroutine(ctx, expr)
-
-
-def _binds_task(ctx: "Context", binding: Binding) -> bool:
-    """`task = create_referenced_task(...)` (a project factory named like one), or
-    `for task in self._tasks` (iterating a collection of tasks)."""
-    value = binding.node
-    if binding.kind == "assign" and isinstance(value, cst.Call):
-        called = last_name(value.func)
-        # The name is the only clue for another module's factory; a def here says what it is.
-        return called is not None and called.endswith(TASK_FACTORY_SUFFIXES) \
-            and ctx.names.definition(value.func, binding.scope) is None
-    if binding.iterable is None:
-        return False
-    iterable = binding.iterable
-    while isinstance(iterable, cst.Call) and len(iterable.args) <= 1:
-        # `list(tasks)`, `sorted(tasks)`, `tasks.copy()`, `tasks.values()`
-        if isinstance(iterable.func, cst.Name) and iterable.func.value in _COPIES \
-                and iterable.args:
-            iterable = iterable.args[0].value
-        elif isinstance(iterable.func, cst.Attribute) and not iterable.args \
-                and iterable.func.attr.value in _VIEWS:
-            iterable = iterable.func.value
-        else:
-            break
-    return holds_tasks(ctx, iterable, binding.scope)
-
-
-_COPIES = frozenset({"list", "tuple", "set", "sorted", "reversed", "frozenset"})
-_VIEWS = frozenset({"copy", "values"})
-
-
-def holds_tasks(ctx: "Context", expr: cst.BaseExpression,
-                scope: Optional[Scope] = None) -> bool:
-    """`*tasks` given to gather/wait: a collection known to hold tasks or futures
-    (`tasks: list[asyncio.Task]`, `[create_task(c) for c in coros]`); an attribute is taken
-    for one, as in `holds_task`."""
-    if isinstance(expr, cst.Attribute):
-        return not _holds_coroutine(ctx, expr)
-    return ctx.names.element_type(expr, scope or ctx.scope) in TASK_TYPES
-
-
-def _holds_coroutine(ctx: "Context", expr: cst.Attribute) -> bool:
-    """`self._waiter` when some `self._waiter = self._wait()` makes it a coroutine."""
-    owner = ctx.names.class_of(expr.value, ctx.scope)
-    bindings = owner.attributes.get(expr.attr.value, ()) if owner is not None else ()
-    return any(isinstance(binding.node, cst.Call)
-               and ctx.index.is_coroutine_call(binding.node, binding.scope)
-               for binding in bindings)
 
 
 def injects_cancellation(ctx: "Context", node: Union[cst.Try, cst.TryStar]) -> bool:
@@ -169,3 +98,99 @@ def _mentions_cancellation(ctx: "Context", expr: cst.BaseExpression, scope: Scop
                 and ctx.names.qualname(node, scope) in CANCELLED_ERRORS:
             return True
     return False
+
+
+class Cancellations:
+    """What each function calls `.cancel()` on, as source text, in the order the engine's
+    walk meets the calls; `for t in tasks: t.cancel()` records both `t` and `tasks`.
+
+    One per file (`cancellations(ctx)`), made on the first question by a walk of its own, so
+    that neither AIO402 nor AIO403 has to follow every call of the file.
+    """
+
+    def __init__(self, ctx: "Context") -> None:
+        self.ctx = ctx
+        self.first: Dict[cst.CSTNode, int] = {}   # node -> its place in the walk
+        self.last: Dict[cst.CSTNode, int] = {}    # try/with -> the place of its last node
+        # function scope -> [(place of the `.cancel()` call, what it cancels)]
+        self.cancels: Dict[Scope, List[Tuple[int, FrozenSet[str]]]] = {}
+        self._walk()
+
+    def text(self, node: cst.CSTNode) -> str:
+        return self.ctx.module.code_for_node(node).strip()
+
+    def _walk(self) -> None:
+        """Preorder, with the scopes the engine gives each node: a def, class or lambda's
+        body is inside it, its decorators and defaults are not; a comprehension is inside
+        from its start."""
+        names = self.ctx.names
+        scope: Scope = names.module_scope
+        saved: List[Scope] = []
+        starts: Dict[cst.CSTNode, Scope] = {}
+        ancestors: List[cst.CSTNode] = []
+        stack: List[Tuple[cst.CSTNode, bool]] = [(self.ctx.module, False)]
+        place = 0
+        while stack:
+            node, leaving = stack.pop()
+            if leaving:
+                ancestors.pop()
+                if node in starts:
+                    scope = saved.pop()
+                if isinstance(node, _BOUNDED):
+                    self.last[node] = place - 1
+                continue
+            if node in starts:
+                saved.append(scope)
+                scope = starts[node]
+            self.first[node] = place
+            if isinstance(node, cst.Call):
+                self._record(node, scope, ancestors, place)
+            place += 1
+            inner = names.scope_of.get(node)
+            if inner is not None and node is not self.ctx.module:
+                if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                    starts[node.body] = inner
+                else:
+                    starts[node] = inner
+                    saved.append(scope)
+                    scope = inner
+            ancestors.append(node)
+            stack.append((node, True))
+            stack.extend((kid, False) for kid in reversed(children(node)))
+
+    def _record(self, call: cst.Call, scope: Scope, ancestors: List[cst.CSTNode],
+                place: int) -> None:
+        func = call.func
+        function = scope.function
+        if function is None or not (isinstance(func, cst.Attribute)
+                                    and func.attr.value == "cancel"):
+            return
+        text = self.text(func.value)
+        texts = {text}
+        for ancestor in ancestors:
+            if isinstance(ancestor, cst.For) and self.text(ancestor.target) == text:
+                texts.add(self.text(ancestor.iter))
+        self.cancels.setdefault(function, []).append((place, frozenset(texts)))
+
+    def before(self, node: cst.CSTNode, through: bool = False) -> Set[str]:
+        """What the function the walk is in cancelled before reaching `node` (with
+        `through`, before leaving it: calls inside it count)."""
+        function = self.ctx.scope.function
+        if function is None or node not in self.first:
+            return set()
+        bound = self.last.get(node, self.first[node]) if through else self.first[node] - 1
+        return {text for place, texts in self.cancels.get(function, ()) if place <= bound
+                for text in texts}
+
+    def gathers_cancelled(self, call: cst.Call, cancelled: Set[str]) -> bool:
+        """A gather/wait/wait_for/shield given something in `cancelled`."""
+        return bool(cancelled) and self.ctx.qualname(call.func) in WAITERS and any(
+            self.text(arg.value) in cancelled for arg in call.args if arg.keyword is None)
+
+
+# Nodes whose end the questions ask about: AIO403 judges a try or a `with` when leaving it.
+_BOUNDED = (cst.Try, cst.TryStar, cst.With)
+
+
+def cancellations(ctx: "Context") -> Cancellations:
+    return ctx.shared_work("cancellations", Cancellations)
