@@ -33,6 +33,7 @@ from .names import Resolver, Scope, collect_scopes
 from .peers import drop_peer_suppressed
 from .positions import locate
 from .rules.base import Finding, Rule
+from .scriptcode import drop_script_scaffolding
 from .testcode import drop_scaffolding
 from .walk import children
 
@@ -259,7 +260,8 @@ def analyse(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
     _walk(ctx, rules)
     findings: List[Finding] = [finding for rule in rules for finding in rule.findings]
     # Filters after the walk: each asks its own module, and only when there are findings.
-    findings = drop_scaffolding(findings, ctx.names, filename, settings)
+    findings = drop_script_scaffolding(drop_scaffolding(findings, ctx.names, filename, settings),
+                                       module, ctx.names, filename, settings)
     positions = locate(module, (node for finding in findings
                                 for node in (finding.node,) + finding.related), source,
                        tree) if findings else {}
