@@ -6,7 +6,8 @@
 3. `names.collect_scopes`: the bindings every rule resolves names through (one pass);
 4. one walk that calls each rule's `visit_<Node>`/`leave_<Node>` methods;
 5. findings that are a test's scaffolding are dropped (`testcode.py`: in test files, test
-   functions, test classes and fixtures, unless `--asyncio-check-tests=all`);
+   functions, test classes and fixtures, unless `--asyncio-check-tests=all`), then those
+   quiet in a one-shot program (`scriptcode.py`, unless `--asyncio-check-scripts=all`);
 6. positions, computed only when there are findings, by regenerating the source of the
    statements that hold them (`positions.py`; libcst's PositionProvider records every node
    and costs seven times as much);
