@@ -13,10 +13,11 @@ import sys
 from pathlib import Path
 from typing import Dict, List, Type
 
-from .options import CHECK_TESTS, TEST_PATHS
+from .options import CHECK_SCRIPTS, CHECK_TESTS, SCRIPT_PATHS, TEST_PATHS
 from .peers import NOT_MAPPED, PEER_CODES, PEERS_BY_OURS
 from .rules import ALL_RULES, all_options
 from .rules.base import Option, Rule
+from .scriptcode import QUIET_IN_SCRIPTS
 from .testcode import BUGS_IN_TESTS, SCAFFOLDING_IN_TESTS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +58,7 @@ def rule_page(rule: Type[Rule]) -> str:
         parts += ["", "In a configuration file, under `[flake8]`: `%s = ...`."
                   % rule.options[0].flag.lstrip("-"), ""]
     parts += ["## In test code", "", _in_test_code(rule.code), ""]
+    parts += ["## In script code", "", _in_script_code(rule.code), ""]
     if rule.limits:
         parts += ["## Known limits", "", rule.limits, ""]
     if rule.references:
@@ -76,6 +78,16 @@ def _in_test_code(code: str) -> str:
         return ("Not reported in test code by default: %s. `%s=all` reports it there too. %s"
                 % (SCAFFOLDING_IN_TESTS[code], CHECK_TESTS.flag, where))
     return "Reported in test code too: %s. %s" % (BUGS_IN_TESTS[code], where)
+
+
+def _in_script_code(code: str) -> str:
+    where = ("Script code is a file matching `%s` (default: `%s`) that serves nothing, starts "
+             "no task and registers no handler ([scripts](../integrations.md#scripts-and-"
+             "command-line-tools))." % (SCRIPT_PATHS.flag, SCRIPT_PATHS.default))
+    if code in QUIET_IN_SCRIPTS:
+        return ("Not reported in script code by default: %s. `%s=all` reports it there too. %s"
+                % (QUIET_IN_SCRIPTS[code], CHECK_SCRIPTS.flag, where))
+    return "Reported in script code too. " + where
 
 
 def _peer_silencing(code: str) -> str:

@@ -6,7 +6,8 @@
 3. `names.collect_scopes`: the bindings every rule resolves names through (one pass);
 4. one walk that calls each rule's `visit_<Node>`/`leave_<Node>` methods;
 5. findings that are a test's scaffolding are dropped (`testcode.py`: in test files, test
-   functions, test classes and fixtures, unless `--asyncio-check-tests=all`);
+   functions, test classes and fixtures, unless `--asyncio-check-tests=all`), then those
+   quiet in a one-shot program (`scriptcode.py`, unless `--asyncio-check-scripts=all`);
 6. positions, computed only when there are findings, by regenerating the source of the
    statements that hold them (`positions.py`; libcst's PositionProvider records every node
    and costs seven times as much);
@@ -34,6 +35,7 @@ from .names import Resolver, Scope, collect_scopes
 from .peers import drop_peer_suppressed
 from .positions import locate
 from .rules.base import Finding, Rule
+from .scriptcode import drop_script_scaffolding
 from .testcode import drop_scaffolding
 from .walk import children
 
@@ -260,7 +262,8 @@ def analyse(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
     _walk(ctx, rules)
     findings: List[Finding] = [finding for rule in rules for finding in rule.findings]
     # Filters after the walk: each asks its own module, and only when there are findings.
-    findings = drop_scaffolding(findings, ctx.names, filename, settings)
+    findings = drop_script_scaffolding(drop_scaffolding(findings, ctx.names, filename, settings),
+                                       module, ctx.names, filename, settings)
     positions = locate(module, (node for finding in findings
                                 for node in (finding.node,) + finding.related), source,
                        tree) if findings else {}

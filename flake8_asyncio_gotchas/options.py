@@ -148,7 +148,7 @@ def parse_path_patterns(value: object) -> Tuple[str, ...]:
 
 # Read by the engine (testcode.py), not by one rule: every rule's page names them.
 TEST_PATHS = Option(
-    "--asyncio-test-paths", "test_*.py,*_test.py,conftest.py,tests/,test/",
+    "--asyncio-test-paths", "test_*.py,*_test.py,conftest.py,tests/,test/,_tests/",
     "Comma-separated globs of the files that are test code: a pattern without `/` matches "
     "the file name, one ending in `/` a directory anywhere in the path, any other the path "
     "(relative to the current directory) or its end. Setting it replaces the default, so "
@@ -164,7 +164,23 @@ CHECK_TESTS = Option(
     "page says which it is); or `all`, every code as in other code.",
     parse_check_tests, metavar="bugs|all")
 
-ENGINE_OPTIONS: Tuple[Option, ...] = (CHECK_TESTS, TEST_PATHS)
+SCRIPT_PATHS = Option(
+    "--asyncio-script-paths", "__main__.py,scripts/,examples/",
+    "Comma-separated globs (the forms of `--asyncio-test-paths`) of the files that are "
+    "one-shot programs: command-line tools, scripts, examples that run and exit. A matching "
+    "file that serves, listens, starts tasks or registers handlers is not script code. "
+    "Setting it replaces the default (an empty value: no script code).",
+    parse_path_patterns, metavar="GLOBS")
+
+CHECK_SCRIPTS = Option(
+    "--asyncio-check-scripts", "bugs",
+    "What is reported in script code: `bugs`, everything but the codes whose harm is to "
+    "hold up other work on the loop (blocking calls, CPU-heavy work: a one-shot program has "
+    "nothing else on its loop; each rule's page says which); or `all`, every code as in "
+    "other code.",
+    parse_check_tests, metavar="bugs|all")
+
+ENGINE_OPTIONS: Tuple[Option, ...] = (CHECK_TESTS, TEST_PATHS, CHECK_SCRIPTS, SCRIPT_PATHS)
 
 # In the order the README lists them.
 ALL_OPTIONS: Tuple[Option, ...] = (

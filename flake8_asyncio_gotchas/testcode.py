@@ -7,7 +7,7 @@ that never runs asserts nothing). `--asyncio-check-tests=all` reports everything
 
 Test code is:
 - a file whose path matches `--asyncio-test-paths` (by default pytest's and unittest's
-  conventions: `test_*.py`, `*_test.py`, `conftest.py`, and anything under `tests/` or `test/`);
+  conventions: `test_*.py`, `*_test.py`, `conftest.py`, and anything under `tests/`, `test/` or `_tests/`);
 - in any file: module-level `test_*` functions; whole classes named `Test*` or
   `*Tests`/`*TestsMixin` with `test_*` methods (pytest's `Test*` classes, shared
   `...TestsMixin` classes), that derive from a `...TestCase` class (`unittest.TestCase`,
@@ -66,6 +66,11 @@ _MAX_DEPTH = 6
 
 def is_test_path(filename: str, patterns: Sequence[str]) -> bool:
     """Whether the file is test code by its path (see TEST_PATHS for the pattern forms)."""
+    return path_matches(filename, patterns)
+
+
+def path_matches(filename: str, patterns: Sequence[str]) -> bool:
+    """Whether the file's path matches one of the globs (TEST_PATHS says the pattern forms)."""
     if not patterns:
         return False
     path = filename

@@ -117,6 +117,27 @@ def test_test_files_report_only_bugs_unless_told_otherwise(tmp_path: Path) -> No
     assert bad.returncode != 0 and "--asyncio-check-tests" in bad.stdout + bad.stderr
 
 
+def test_scripts_report_only_bugs_unless_told_otherwise(tmp_path: Path) -> None:
+    source = ("import asyncio\nimport time\n\n\nasync def fetch():\n    pass\n\n\n"
+              "async def main():\n    time.sleep(1)\n    fetch()\n\n\nasyncio.run(main())\n")
+    for folder in ("scripts", "tools"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "backfill.py").write_text(source)
+
+    def codes(*args: str) -> Set[str]:
+        return {code for _n, _l, code in findings(flake8("--select", "AIO", *args,
+                                                         cwd=tmp_path).stdout)}
+
+    assert codes("scripts/backfill.py") == {"AIO100"}
+    assert codes("tools/backfill.py") == {"AIO100", "AIO200"}
+    assert codes("--asyncio-check-scripts=all", "scripts/backfill.py") == {"AIO100", "AIO200"}
+    assert codes("--asyncio-script-paths=tools/", "tools/backfill.py") == {"AIO100"}
+    assert codes("--asyncio-script-paths=tools/", "scripts/backfill.py") == {"AIO100", "AIO200"}
+    assert codes("--asyncio-script-paths=", "scripts/backfill.py") == {"AIO100", "AIO200"}
+    bad = flake8("--asyncio-check-scripts=some", "scripts/backfill.py", cwd=tmp_path)
+    assert bad.returncode != 0 and "--asyncio-check-scripts" in bad.stdout + bad.stderr
+
+
 # flake8 with AIO100's check made to raise, as a bug in it would.
 FAILING_RULE = """
 import sys
