@@ -285,24 +285,17 @@ class TypeInference:
 
     def is_data(self, owner_type: str, name: str, depth: int = 0) -> bool:
         """Whether `name` on an object of type `owner_type` is (or may be) data the instance
-        holds rather than a method of its class: its type is known, or it is a same-module
-        class's attribute set on instances (`self.name = ...`) or not defined at all."""
+        holds rather than a method of its class. For a same-module class: anything but a def
+        (or nested class) found in it or its same-module bases, or a property; elsewhere:
+        what has a known type."""
         local = self.names.local_class(owner_type)
-        if local is not None:
-            owner: Optional[Scope] = local
-            for _ in range(MAX_DEPTH):
-                if owner is None or name in owner.attributes:
-                    return True
-                if name in owner.bindings:
-                    return self._local_attribute(owner, name, depth) is not None
-                bases = [self.names.local_class(base) for base in self.base_types(owner)]
-                if any(base is None for base in bases):
-                    return False      # a base we cannot read may define it as a method
-                if len(bases) != 1:
-                    return not bases  # defined nowhere: data set from outside; else unsure
-                owner = bases[0]
+        if local is None:
+            return self.attribute_type(owner_type, name, depth) is not None
+        found = self.names.method(local, name)
+        if found is None or name in local.attributes:
             return True
-        return self.attribute_type(owner_type, name, depth) is not None
+        return isinstance(found, cst.FunctionDef) \
+            and bool(_PROPERTIES.intersection(self._decorators(found, local)))
 
     def attribute_bindings(self, owner: Scope, name: str) -> List[Binding]:
         """How a same-module class's instances get attribute `name`: its class body and
