@@ -17,7 +17,7 @@ from ..names import Scope, format_call, self_class
 from ..walk import children, descendants
 
 if TYPE_CHECKING:
-    from ..engine import Context
+    from .base import Context
 
 
 def task_factory(ctx: "Context", call: cst.Call, scope: Optional[Scope] = None

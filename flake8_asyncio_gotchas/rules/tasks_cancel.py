@@ -13,7 +13,7 @@ from ..walk import children, descendants
 from .tasks_analysis import last_name
 
 if TYPE_CHECKING:
-    from ..engine import Context
+    from .base import Context
 
 Handler = Union[cst.ExceptHandler, cst.ExceptStarHandler]
 _SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
