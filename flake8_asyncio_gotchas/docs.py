@@ -114,8 +114,8 @@ def _where(rule: Type[Rule]) -> List[str]:
         lines.append("- the decision: the same class visits the tree itself")
     reads = [name for name in _reads(visitor.__module__) if name != rule.__module__]
     if reads:
-        lines.append("- what the decision reads: %s" % ", ".join(_source_link(name)
-                                                                   for name in reads))
+        links = ", ".join(_source_link(name) for name in reads)
+        lines.append("- what the decision reads: %s" % links)
     fixer = FIXERS.get(rule.code)
     if fixer is not None:
         lines.append("- the fix: `%s` in %s" % (fixer.__name__, _source_link(fixer.__module__)))
