@@ -85,3 +85,19 @@ def test_a_failing_checker_drops_its_family_only() -> None:
     assert [(line, code) for line, _c, code, _m in results] == [
         (9, "AIO200"), (10, "AIO206"), (12, "AIO300")]
     assert failures == ["rule AIO998 failed on t.py: ValueError('a bug in a checker')"]
+
+
+def test_rules_do_not_import_the_engine() -> None:
+    """The engine imports the rules; `Context` lives in rules/base.py so that no rule module
+    needs the engine back (no import circle, not even under TYPE_CHECKING)."""
+    import ast
+    from pathlib import Path
+
+    import flake8_asyncio_gotchas.rules as rules_package
+
+    offenders = []
+    for path in sorted(Path(rules_package.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("engine"):
+                offenders.append(path.name)
+    assert offenders == []
