@@ -360,6 +360,9 @@ RETURNS: Dict[str, str] = {
     "boto3.Session.client": "boto3.client",
 }
 
+# Methods that check a queue for items: code that calls them gets after checking (When.QUEUE).
+QUEUE_CHECKS = frozenset({"empty", "qsize"})
+
 # In-memory files: `zipfile.ZipFile(io.BytesIO(data))` touches no disk (When.FILE).
 IN_MEMORY_FILES = frozenset({"io.BytesIO", "io.StringIO"})
 # What opens a sqlite3 database (When.ON_DISK reads its database argument).

@@ -15,8 +15,8 @@ from typing import Callable, Dict, FrozenSet, List, NamedTuple, Optional, Sequen
 
 import libcst as cst
 
-from ..calls.blocking import (CHAIN_CODES, IN_MEMORY_FILES, SHORT_HOLD_LOCKS, SQLITE_CONNECT,
-                              Blocking, When, catalogue_for)
+from ..calls.blocking import (CHAIN_CODES, IN_MEMORY_FILES, QUEUE_CHECKS, SHORT_HOLD_LOCKS,
+                              SQLITE_CONNECT, Blocking, When, catalogue_for)
 from ..index import PASS_THROUGH_DECORATORS
 from ..names import LOCAL_PREFIX, Scope, dotted_name, format_call, self_class
 from ..options import BLOCKING_CALLS, NONBLOCKING_CALLS
@@ -415,7 +415,7 @@ class BlockingChecker(Checker):
             if key is not None:
                 self.held_long.add(key)
             return
-        if method in ("empty", "qsize"):
+        if method in QUEUE_CHECKS:
             kind = When.QUEUE
         elif method in ("setblocking", "settimeout") and len(call.args) == 1:
             value = call.args[0].value

@@ -18,8 +18,8 @@ from typing import FrozenSet, Iterable, List, NamedTuple, Optional, Tuple, Union
 
 import libcst as cst
 
-from ..calls.hogging import (AGGREGATES, HEAVY_CALL_PREFIXES, ITERATION_WRAPPERS, QUICK_ROUNDS,
-                             ROUNDS_ARGUMENT, SLOW_CALLS, SLOW_METHODS)
+from ..calls.hogging import (AGGREGATES, DICT_VIEWS, HEAVY_CALL_PREFIXES, ITERATION_WRAPPERS,
+                             QUICK_ROUNDS, ROUNDS_ARGUMENT, SLOW_CALLS, SLOW_METHODS)
 from ..names import dotted_name
 from ..options import CPU_HEAVY_CALLS, CPU_LOOP_THRESHOLD, CPU_SLOW_CALLS, LONG_LOOP_THRESHOLD
 from ..syntax import argument, has_suspension_point, literal_int
@@ -214,7 +214,7 @@ class LoopJudge:
             if not isinstance(expr, cst.Call):
                 return None
             func = expr.func
-            if (isinstance(func, cst.Attribute) and func.attr.value in ("items", "keys", "values")
+            if (isinstance(func, cst.Attribute) and func.attr.value in DICT_VIEWS
                     and not expr.args):
                 expr = func.value
                 continue
