@@ -9,6 +9,7 @@ tests/test_docs.py does the same check.
 from __future__ import annotations
 
 import argparse
+import ast
 import sys
 from pathlib import Path
 from typing import Dict, List, Type
@@ -63,10 +64,66 @@ def rule_page(rule: Type[Rule]) -> str:
         parts += ["## Known limits", "", rule.limits, ""]
     if rule.references:
         parts += ["## References", ""] + ["- <%s>" % ref for ref in rule.references] + [""]
+    parts += ["## Where the code lives", ""] + _where(rule) + [""]
     parts += ["## Silencing", "",
               "`# noqa: %s` on the reported line, or `extend-ignore = %s` in the flake8 "
               "configuration.%s" % (rule.code, rule.code, _peer_silencing(rule.code)), ""]
     return "\n".join(parts)
+
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def _module_path(module: str) -> str:
+    """`flake8_asyncio_gotchas/rules/blocking.py` for its dotted name."""
+    return module.replace(".", "/") + ".py"
+
+
+def _source_link(module: str) -> str:
+    path = _module_path(module)
+    return "[`%s`](../../%s)" % (path, path)
+
+
+def _reads(module: str) -> List[str]:
+    """The modules of the rule families and catalogues (`rules/`, `calls/`) that `module`
+    imports, as dotted names: where the rest of its decision lives."""
+    package = __package__ or "flake8_asyncio_gotchas"
+    tree = ast.parse((ROOT / _module_path(module)).read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = module.split(".")[:-node.level]
+            target = ".".join(base + ([node.module] if node.module else []))
+            if target.startswith((package + ".rules.", package + ".calls.")) \
+                    and target != package + ".rules.base":
+                found.add(target)
+    return sorted(found)
+
+
+def _where(rule: Type[Rule]) -> List[str]:
+    """Where the rule's documentation, decision, catalogues and fix are, as a list."""
+    from .fix import FIXERS           # the fix command: only to name where each fix lives
+
+    lines = ["- documentation and metadata: the class `%s` in %s"
+             % (rule.__name__, _source_link(rule.__module__))]
+    visitor: type = rule.checker or rule
+    if rule.checker is not None:
+        family = [other.code for other in ALL_RULES if other.checker is rule.checker]
+        lines.append("- the decision: `%s` in %s, the one checker of %s"
+                     % (visitor.__name__, _source_link(visitor.__module__),
+                        ", ".join(family)))
+    else:
+        lines.append("- the decision: the same class visits the tree itself")
+    reads = [name for name in _reads(visitor.__module__) if name != rule.__module__]
+    if reads:
+        links = ", ".join(_source_link(name) for name in reads)
+        lines.append("- what the decision reads: %s" % links)
+    fixer = FIXERS.get(rule.code)
+    if fixer is not None:
+        lines.append("- the fix: `%s` in %s" % (fixer.__name__, _source_link(fixer.__module__)))
+    lines.append("- the expected findings: [`fixtures/`](../../fixtures) (`# error: %s` marks)"
+                 % rule.code)
+    return lines
 
 
 def _in_test_code(code: str) -> str:

@@ -4,7 +4,8 @@
 1. a fast path: a file without the words `async`, `await` or `asyncio` holds no finding;
 2. `libcst.parse_module`, once;
 3. `names.collect_scopes`: the bindings every rule resolves names through (one pass);
-4. one walk that calls each rule's `visit_<Node>`/`leave_<Node>` methods;
+4. one walk that calls the `visit_<Node>`/`leave_<Node>` methods of each family's checker
+   and of each rule that visits for itself (`rules/base.py`);
 5. findings that are a test's scaffolding are dropped (`testcode.py`: in test files, test
    functions, test classes and fixtures, unless `--asyncio-check-tests=all`), then those
    quiet in a one-shot program (`scriptcode.py`, unless `--asyncio-check-scripts=all`);
@@ -23,18 +24,16 @@ from __future__ import annotations
 
 import ast
 import logging
-from typing import (Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Type,
-                    TypeVar)
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type
 
 import libcst as cst
 
 from .fast_path import may_contain_findings
-from .index import CoroutineIndex
 from .modules import ProjectModules
-from .names import Resolver, Scope, collect_scopes
+from .names import Scope, collect_scopes
 from .peers import drop_peer_suppressed
 from .positions import locate
-from .rules.base import Finding, Rule
+from .rules.base import Context, Finding, Rule, Visitor
 from .scriptcode import drop_script_scaffolding
 from .testcode import drop_scaffolding
 from .walk import children
@@ -45,106 +44,79 @@ Result = Tuple[int, int, str, str]
 LOG = logging.getLogger("flake8.asyncio_gotchas")
 
 
-def _log_rule_failure(rule: Rule, filename: str, error: Exception) -> None:
-    LOG.warning("rule %s failed on %s: %r", rule.code, filename, error,
+def _log_rule_failure(visitor: Visitor, filename: str, error: Exception) -> None:
+    LOG.warning("rule %s failed on %s: %r", visitor.label, filename, error,
                 exc_info=LOG.isEnabledFor(logging.DEBUG))
 
 
-T = TypeVar("T")
+def visitors(ctx: Context, rule_classes: Sequence[Type[Rule]]) -> List[Visitor]:
+    """One visitor per family checker (given the family's enabled rules), and each rule that
+    has no checker, in the order of their first rule."""
+    families: Dict[type, List[Type[Rule]]] = {}
+    order: List[Any] = []
+    for rule_class in rule_classes:
+        checker = rule_class.checker
+        if checker is None:
+            order.append(rule_class)
+        else:
+            if checker not in families:
+                order.append(checker)
+            families.setdefault(checker, []).append(rule_class)
+    return [entry(ctx, families[entry]) if entry in families else entry(ctx)
+            for entry in order]
 
 
-class Context:
-    """What rules share about the file being checked, and where the walk is."""
-
-    def __init__(self, module: cst.Module, resolver: Resolver, filename: str,
-                 settings: Mapping[str, Any]) -> None:
-        self.module = module
-        self.names = resolver
-        self.index = CoroutineIndex(resolver, filename)
-        self.filename = filename
-        self.settings = settings
-        self.scope: Scope = resolver.module_scope
-        # Ancestors of the node being visited, outermost first (the node itself excluded).
-        self.ancestors: List[cst.CSTNode] = []
-        # Per-file work that several rules of one family share, computed once (by key).
-        self.shared: Dict[str, Any] = {}
-
-    @property
-    def in_async_def(self) -> bool:
-        """Whether the current node runs directly in an `async def` body."""
-        return self.scope.is_async
-
-    @property
-    def parent(self) -> Optional[cst.CSTNode]:
-        return self.ancestors[-1] if self.ancestors else None
-
-    def shared_work(self, key: str, make: Callable[["Context"], T]) -> T:
-        """Per-file work that several rules share: made by the first rule that asks."""
-        found = self.shared.get(key)
-        if found is None:
-            found = self.shared[key] = make(self)
-        return found
-
-    def qualname(self, expr: cst.BaseExpression) -> Optional[str]:
-        return self.names.qualname(expr, self.scope)
-
-    def instance_type(self, expr: cst.BaseExpression) -> Optional[str]:
-        return self.names.instance_type(expr, self.scope)
-
-    def is_coroutine_call(self, node: cst.CSTNode) -> bool:
-        return isinstance(node, cst.Call) and self.index.is_coroutine_call(node, self.scope)
-
-
-# node class -> [(index of the rule in the rule set, method name)], for visits and for leaves.
+# node class -> [(index of the visitor in the set, method name)], for visits and for leaves.
 _Subscribers = Dict[type, List[Tuple[int, str]]]
-_SUBSCRIBERS: Dict[Tuple[Type[Rule], ...], Tuple[_Subscribers, _Subscribers]] = {}
+_SUBSCRIBERS: Dict[Tuple[Type[Visitor], ...], Tuple[_Subscribers, _Subscribers]] = {}
 
 
-def _subscribers(rule_classes: Tuple[Type[Rule], ...]) -> Tuple[_Subscribers, _Subscribers]:
-    """Which rules of a rule set want which node classes: read from the method names once per
-    rule set (flake8 checks every file with the same one), not once per file."""
-    cached = _SUBSCRIBERS.get(rule_classes)
+def _subscribers(visitor_classes: Tuple[Type[Visitor], ...]
+                 ) -> Tuple[_Subscribers, _Subscribers]:
+    """Which visitors of a set want which node classes: read from the method names once per
+    set (flake8 checks every file with the same one), not once per file."""
+    cached = _SUBSCRIBERS.get(visitor_classes)
     if cached is None:
         visits: _Subscribers = {}
         leaves: _Subscribers = {}
-        for index, rule_class in enumerate(rule_classes):
-            subscriptions = rule_class.subscriptions()
+        for index, visitor_class in enumerate(visitor_classes):
+            subscriptions = visitor_class.subscriptions()
             for table, prefix in ((visits, "visit"), (leaves, "leave")):
                 for type_name in subscriptions[prefix]:
                     table.setdefault(getattr(cst, type_name), []).append(
                         (index, "%s_%s" % (prefix, type_name)))
-        cached = _SUBSCRIBERS[rule_classes] = (visits, leaves)
+        cached = _SUBSCRIBERS[visitor_classes] = (visits, leaves)
     return cached
 
 
-def _dispatch_table(rules: Sequence[Rule]) -> Tuple[Dict[type, list], Dict[type, list]]:
-    """node class -> [(rule, bound method)] for this file's rule instances."""
+def _dispatch_table(active: Sequence[Visitor]) -> Tuple[Dict[type, list], Dict[type, list]]:
+    """node class -> [(visitor, bound method)] for this file's visitors."""
     def bound(table: _Subscribers) -> Dict[type, list]:
-        return {node_type: [(rules[index], getattr(rules[index], name))
+        return {node_type: [(active[index], getattr(active[index], name))
                             for index, name in entries]
                 for node_type, entries in table.items()}
 
-    visits, leaves = _subscribers(tuple(type(rule) for rule in rules))
+    visits, leaves = _subscribers(tuple(type(visitor) for visitor in active))
     return bound(visits), bound(leaves)
 
 
 _DEFERRED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
 
-def _walk(ctx: Context, rules: Sequence[Rule]) -> None:
-    visits, leaves = _dispatch_table(rules)
+def _walk(ctx: Context, active: Sequence[Visitor]) -> None:
+    visits, leaves = _dispatch_table(active)
     failed: set = set()
 
     def call(entries: list, node: cst.CSTNode) -> None:
-        for rule, method in entries:
-            if rule in failed:
+        for visitor, method in entries:
+            if visitor in failed:
                 continue
             try:
                 method(node)
             except Exception as error:  # a rule's bug must not hide the other rules' findings
-                failed.add(rule)
-                rule.findings.clear()
-                _log_rule_failure(rule, ctx.filename, error)
+                failed.add(visitor)
+                visitor.findings.clear()
+                _log_rule_failure(visitor, ctx.filename, error)
 
     scope_of = ctx.names.scope_of
     ancestors = ctx.ancestors
@@ -185,13 +157,13 @@ def _walk(ctx: Context, rules: Sequence[Rule]) -> None:
         kids = children(node)
         for kid in reversed(kids):
             stack.append((kid, False))
-    for rule in rules:
-        if rule not in failed:
+    for visitor in active:
+        if visitor not in failed:
             try:
-                rule.finish()
+                visitor.finish()
             except Exception as error:
-                rule.findings.clear()
-                _log_rule_failure(rule, ctx.filename, error)
+                visitor.findings.clear()
+                _log_rule_failure(visitor, ctx.filename, error)
 
 
 def _without_bom(source: str) -> str:
@@ -258,9 +230,9 @@ def analyse(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
         LOG.info("%s skipped: libcst cannot parse it", filename)
         return None
     ctx = Context(module, collect_scopes(module, ProjectModules(filename)), filename, settings)
-    rules = [rule_class(ctx) for rule_class in rule_classes]
-    _walk(ctx, rules)
-    findings: List[Finding] = [finding for rule in rules for finding in rule.findings]
+    active = visitors(ctx, rule_classes)
+    _walk(ctx, active)
+    findings: List[Finding] = [finding for visitor in active for finding in visitor.findings]
     # Filters after the walk: each asks its own module, and only when there are findings.
     findings = drop_script_scaffolding(drop_scaffolding(findings, ctx.names, filename, settings),
                                        module, ctx.names, filename, settings)

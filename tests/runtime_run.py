@@ -1,9 +1,10 @@
 """Running a fixture through tests/runtime_harness.py, and tying what it shows to marked lines.
 
-Shared by the runtime tests (test_runtime.py, test_blocking_runtime.py): one subprocess per
-fixture, in asyncio debug mode, with unbuffered output (`python -u`: what a hung run printed
-before it was stopped is all there), and the harness's report of where the loop was held and
-which exceptions the fixture raised.
+The one runner of every runtime proof (test_runtime.py, test_blocking_runtime.py,
+test_races_runtime.py, test_fix_runtime.py): one subprocess per fixture, in asyncio debug
+mode, with unbuffered output (`python -u`: what a hung run printed before it was stopped is
+all there), and the harness's report of where the loop was held and which exceptions the
+fixture raised; the symptoms' patterns are here too.
 """
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 HARNESS = Path(__file__).resolve().parent / "runtime_harness.py"
 FINISH_TIMEOUT = 30.0  # a run expected to finish gets room on a loaded machine
+HANG_TIMEOUT = 2.0     # a hang is a run still going after this many seconds
 SLOW_STEP = re.compile(r"Executing <Task .*> took \d+\.\d+ seconds")
+NEVER_AWAITED = re.compile(r"coroutine '[\w.<>]+' was never awaited")
 NEVER_RETRIEVED = re.compile(r"(?:Task|Future) exception was never retrieved")
 # Where the loop must have been held at a marked statement to call it the cause of a slow step
 # (the harness's slow-callback threshold is 0.15 s): seconds between the first and last sample.
@@ -70,6 +73,13 @@ def run_fixture(path: Path, timeout: float = FINISH_TIMEOUT, **env: str) -> Run:
             else:
                 run.raised.append(Raised(record["raised"], record["message"], record["line"],
                                          record["function"]))
+    return run
+
+
+def run_to_end(path: Path, timeout: float = FINISH_TIMEOUT) -> Run:
+    """`run_fixture`, for a run that must end well (or hang, which the caller checks)."""
+    run = run_fixture(path, timeout)
+    assert run.hung or run.returncode == 0, run.tail()
     return run
 
 

@@ -8,40 +8,22 @@ originals. The original must show the symptom (so the check can fail), the fixed
 """
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Tuple
 
 import pytest
+from runtime_run import (FINISH_TIMEOUT, FIXTURES, HANG_TIMEOUT, NEVER_AWAITED, NEVER_RETRIEVED,
+                         SLOW_STEP, run_to_end)
 from test_fixtures import settings_for
 
 from flake8_asyncio_gotchas.fix import fix_source
 from flake8_asyncio_gotchas.rules import ALL_RULES
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "fixtures"
-HARNESS = Path(__file__).resolve().parent / "runtime_harness.py"
-HANG = 2.0             # a hang is a run still going after this many seconds
-FINISH = 30.0          # a run expected to finish gets room on a loaded machine
 
-NEVER_AWAITED = re.compile(r"coroutine '[\w.<>]+' was never awaited")
-NEVER_RETRIEVED = re.compile(r"(Task|Future) exception was never retrieved")
-SLOW_STEP = re.compile(r"Executing <Task .*> took \d+\.\d+ seconds")
-
-
-def run(path: Path, timeout: float = FINISH) -> Tuple[str, bool]:
+def run(path: Path, timeout: float = FINISH_TIMEOUT) -> Tuple[str, bool]:
     """(stdout and stderr, whether it hung)."""
-    env = dict(os.environ, PYTHONASYNCIODEBUG="1", PYTHONWARNINGS="default")
-    try:
-        result = subprocess.run([sys.executable, str(HARNESS), str(path)], capture_output=True,
-                                text=True, timeout=timeout, env=env, cwd=str(path.parent))
-    except subprocess.TimeoutExpired:
-        return "", True
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout + result.stderr, False
+    outcome = run_to_end(path, timeout)
+    return outcome.output, outcome.hung
 
 
 def fixed_copy(fixture: str, tmp_path: Path) -> Path:
@@ -84,7 +66,7 @@ def test_fixed_task_shows_its_exception_when_it_fails(fixture: str, error: str,
 
 
 def test_fixed_worker_lets_the_timeout_through(tmp_path: Path) -> None:
-    _output, hung = run(FIXTURES / "tasks/runtime_cancellation_swallowed.py", HANG)
+    _output, hung = run(FIXTURES / "tasks/runtime_cancellation_swallowed.py", HANG_TIMEOUT)
     assert hung
     after, hung = run(fixed_copy("tasks/runtime_cancellation_swallowed.py", tmp_path))
     assert not hung and "timed out" in after, after

@@ -138,16 +138,16 @@ def test_scripts_report_only_bugs_unless_told_otherwise(tmp_path: Path) -> None:
     assert bad.returncode != 0 and "--asyncio-check-scripts" in bad.stdout + bad.stderr
 
 
-# flake8 with AIO100's check made to raise, as a bug in it would.
+# flake8 with the AIO1xx checker made to raise on AIO100's visit, as a bug in it would.
 FAILING_RULE = """
 import sys
 from flake8.main.cli import main
-from flake8_asyncio_gotchas.rules.coroutines import CoroutineNeverAwaited
+from flake8_asyncio_gotchas.rules.coroutines_check import CoroutineChecker
 
 def broken(self, node):
     raise ZeroDivisionError("a bug in the rule")
 
-CoroutineNeverAwaited.visit_Expr = broken
+CoroutineChecker.visit_Expr = broken
 sys.exit(main(sys.argv[1:]))
 """
 
@@ -164,6 +164,7 @@ def test_a_failing_rule_is_quiet_for_users_and_named_with_verbose(tmp_path: Path
     quiet = run()
     assert quiet.stdout == "" and quiet.stderr == "", quiet.stdout + quiet.stderr
     verbose = run("-v")
-    assert ("rule AIO100 failed on %s: ZeroDivisionError('a bug in the rule')" % path
+    assert ("rule AIO100, AIO101, AIO102, AIO103 failed on %s: "
+            "ZeroDivisionError('a bug in the rule')" % path
             in verbose.stderr), verbose.stderr[-3000:]
     assert "Traceback" not in verbose.stderr

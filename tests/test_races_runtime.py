@@ -3,21 +3,19 @@ near misses do not.
 
 Each runnable fixture prints one `NAME: total=N expected=M` line per scenario. A positive
 fixture has one scenario per `# error: AIO500` mark, and every total is wrong; in the near-miss
-fixture every total is right.
+fixture every total is right. Run as every runtime proof is (tests/runtime_run.py: the
+harness, asyncio debug mode).
 """
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 from typing import List, Tuple
 
 import pytest
 from fixture_marks import expected_findings
+from runtime_run import FIXTURES, run_to_end
 
-RACES = Path(__file__).resolve().parent.parent / "fixtures" / "races"
+RACES = FIXTURES / "races"
 POSITIVES = ["aio500_counter.py", "aio500_shared_state.py"]
 NEAR_MISSES = ["aio500_near_misses.py"]
 SCENARIO = re.compile(r"^(?P<name>[\w-]+): total=(?P<total>-?\d+) expected=(?P<expected>-?\d+)$",
@@ -26,12 +24,10 @@ SCENARIO = re.compile(r"^(?P<name>[\w-]+): total=(?P<total>-?\d+) expected=(?P<e
 
 def run_fixture(name: str) -> List[Tuple[str, int, int]]:
     """(scenario, total, expected) for each line the fixture prints."""
-    env = dict(os.environ, PYTHONASYNCIODEBUG="1")
-    result = subprocess.run([sys.executable, str(RACES / name)], capture_output=True,
-                            text=True, timeout=20, env=env)
-    assert result.returncode == 0, result.stderr
+    outcome = run_to_end(RACES / name)
+    assert not outcome.hung, outcome.tail()
     return [(m["name"], int(m["total"]), int(m["expected"]))
-            for m in SCENARIO.finditer(result.stdout)]
+            for m in SCENARIO.finditer(outcome.output)]
 
 
 @pytest.mark.parametrize("name", POSITIVES)

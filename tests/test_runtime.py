@@ -30,21 +30,19 @@ from typing import Tuple
 
 import pytest
 from fixture_marks import expected_findings
-from runtime_run import (FIXTURES, HELD_FOR, NEVER_RETRIEVED, SLOW_STEP, Run, held_at,
-                         never_retrieved_created_at, run_fixture, traceback_frames,
-                         warned_never_awaited)
+from runtime_run import (FIXTURES, HANG_TIMEOUT, HELD_FOR, NEVER_AWAITED, NEVER_RETRIEVED,
+                         SLOW_STEP, Run, held_at, never_retrieved_created_at, run_fixture,
+                         traceback_frames, warned_never_awaited)
 
-HANG_TIMEOUT = 2.0     # a hang is a run still going after this many seconds
-NEVER_AWAITED = r"coroutine '[\w.<>]+' was never awaited"
 if sys.version_info >= (3, 11):
     WAIT_SYMPTOM = "TypeError: Passing coroutines is forbidden, use tasks explicitly."
 else:
     WAIT_SYMPTOM = ("DeprecationWarning: The explicit passing of coroutine objects to "
                     "asyncio.wait() is deprecated")
 HANGS = {"AIO301", "AIO403"}
-SYMPTOMS = {"AIO100": NEVER_AWAITED, "AIO103": re.escape(WAIT_SYMPTOM), "AIO300": SLOW_STEP.pattern,
-            "AIO302": SLOW_STEP.pattern, "AIO400": NEVER_RETRIEVED.pattern,
-            "AIO401": NEVER_RETRIEVED.pattern}
+SYMPTOMS = {"AIO100": NEVER_AWAITED.pattern, "AIO103": re.escape(WAIT_SYMPTOM),
+            "AIO300": SLOW_STEP.pattern, "AIO302": SLOW_STEP.pattern,
+            "AIO400": NEVER_RETRIEVED.pattern, "AIO401": NEVER_RETRIEVED.pattern}
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,38 @@ lists of blocking functions that runtime detectors patch (Home Assistant's
 """
 from __future__ import annotations
 
+import dataclasses
+import enum
+import functools
 from dataclasses import dataclass
-from typing import Dict, Iterable, Optional, Tuple
+from typing import Dict, FrozenSet, Iterable, Optional, Tuple
 
 # An argument, as (keyword, position among the positional arguments after `self`).
 Arg = Tuple[str, int]
+
+
+class When(enum.Enum):
+    """When a catalogued call blocks, beyond its flag, timeout and options arguments; decided
+    in rules/blocking_check.py (a test checks that every condition is handled there)."""
+    ALWAYS = "always"
+    # only with `os.P_WAIT` as first argument (os.spawn*)
+    P_WAIT = "p_wait"
+    # only when the queue was made with a maxsize (an unbounded put never waits)
+    BOUNDED = "bounded"
+    # only when given an address (the constructor then connects)
+    CONNECTS = "connects"
+    # only when not given an in-memory file object (io.BytesIO)
+    FILE = "file"
+    # only when the module never makes that socket non-blocking
+    SOCKET = "socket"
+    # only when the module never checks that queue with `empty()`/`qsize()` (code that does
+    # gets after checking there is an item: check-then-get)
+    QUEUE = "queue"
+    # not with a literal 0 argument, unless spinning in a loop with no suspension point
+    SLEEP = "sleep"
+    # only when the sqlite3 database is not `":memory:"` (as far as the connection's origin
+    # is visible)
+    ON_DISK = "on_disk"
 
 
 @dataclass(frozen=True)
@@ -30,19 +57,8 @@ class Blocking:
     # is named in `quick_flags` (`os.waitpid(pid, os.WNOHANG)`).
     options: Optional[Arg] = None
     quick_flags: Tuple[str, ...] = ("WNOHANG",)
-    # An extra condition, checked in rules/blocking_analysis.py:
-    #   "p_wait": only with `os.P_WAIT` as first argument (os.spawn*);
-    #   "bounded": only when the queue was made with a maxsize (an unbounded put never waits);
-    #   "connects": only when given an address (the constructor then connects);
-    #   "file": only when not given an in-memory file object (io.BytesIO);
-    #   "socket": only when the module never makes that socket non-blocking;
-    #   "queue": only when the module never checks that queue with `empty()`/`qsize()`
-    #     (code that does gets after checking there is an item: check-then-get);
-    #   "sleep": not with a literal 0 argument, unless spinning in a loop with no suspension
-    #     point.
-    #   "on_disk": only when the sqlite3 database is not `":memory:"` (as far as the
-    #     connection's origin is visible).
-    when: str = ""
+    # An extra condition (see `When`).
+    when: When = When.ALWAYS
 
 
 SLEEP = "AIO200"
@@ -51,6 +67,9 @@ PROCESS = "AIO202"
 FILE = "AIO203"
 THREAD_SYNC = "AIO204"
 LOOP_IN_LOOP = "AIO205"
+CONFIGURED = "AIO207"        # a call named in --asyncio-blocking-calls
+# Codes whose calls make a same-module sync helper blocking (AIO206).
+CHAIN_CODES = frozenset({SLEEP, NETWORK, PROCESS, FILE, THREAD_SYNC})
 
 LOOP = "asyncio.AbstractEventLoop"
 
@@ -64,22 +83,25 @@ AWAIT_IT = "`await` the coroutine instead: the event loop is already running"
 BLOCKING_CALLS: Dict[str, Blocking] = {}
 
 
-def _add(names: Iterable[str], code: str, instead: str, **how: object) -> None:
+def _add(names: Iterable[str], code: str, instead: str, *, flag: Optional[Arg] = None,
+         timeout: Optional[Arg] = None, options: Optional[Arg] = None,
+         quick_flags: Tuple[str, ...] = ("WNOHANG",), when: When = When.ALWAYS) -> None:
     for name in names:
-        BLOCKING_CALLS[name] = Blocking(code, instead, **how)  # type: ignore[arg-type]
+        BLOCKING_CALLS[name] = Blocking(code, instead, flag, timeout, options, quick_flags, when)
 
 
-def _methods(types: Iterable[str], methods: Iterable[str], code: str, instead: str,
-             **how: object) -> None:
+def _methods(types: Iterable[str], methods: Iterable[str], code: str, instead: str, *,
+             flag: Optional[Arg] = None, timeout: Optional[Arg] = None,
+             when: When = When.ALWAYS) -> None:
     methods = tuple(methods)
     _add(["%s.%s" % (kind, method) for kind in types for method in methods], code, instead,
-         **how)
+         flag=flag, timeout=timeout, when=when)
 
 
 # -- AIO200: sleeping -----------------------------------------------------------------------
 # `time.sleep(0)` only gives up the thread's time slice: reported only where it spins in a
-# loop that never lets the event loop run (the when="sleep" condition).
-_add(["time.sleep"], SLEEP, "use `await asyncio.sleep()`", when="sleep")
+# loop that never lets the event loop run (the When.SLEEP condition).
+_add(["time.sleep"], SLEEP, "use `await asyncio.sleep()`", when=When.SLEEP)
 
 # -- AIO201: network ------------------------------------------------------------------------
 HTTP_VERBS = ("request", "get", "post", "put", "patch", "delete", "head", "options")
@@ -109,14 +131,14 @@ _methods(["socket.socket"],
          ("accept", "connect", "connect_ex", "recv", "recv_into", "recvfrom", "recvfrom_into",
           "recvmsg", "send", "sendall", "sendto", "sendmsg", "sendfile"), NETWORK,
          "use `asyncio.open_connection()` streams, or the loop's `sock_*()` coroutines on a "
-         "non-blocking socket", when="socket")
+         "non-blocking socket", when=When.SOCKET)
 MAIL = "use an async client (`aiosmtplib`), or `await asyncio.to_thread(...)`"
-_add(["smtplib.SMTP", "smtplib.SMTP_SSL", "smtplib.LMTP"], NETWORK, MAIL, when="connects")
+_add(["smtplib.SMTP", "smtplib.SMTP_SSL", "smtplib.LMTP"], NETWORK, MAIL, when=When.CONNECTS)
 _methods(["smtplib.SMTP"],
          ("connect", "login", "starttls", "ehlo", "helo", "sendmail", "send_message", "quit",
           "noop", "verify"), NETWORK, MAIL)
 FTP = "use an async client (`aioftp`), or `await asyncio.to_thread(...)`"
-_add(["ftplib.FTP", "ftplib.FTP_TLS"], NETWORK, FTP, when="connects")
+_add(["ftplib.FTP", "ftplib.FTP_TLS"], NETWORK, FTP, when=When.CONNECTS)
 _methods(["ftplib.FTP"],
          ("connect", "login", "cwd", "nlst", "dir", "mlsd", "retrbinary", "retrlines",
           "storbinary", "storlines", "size", "delete", "rename", "mkd", "rmd", "sendcmd",
@@ -169,7 +191,7 @@ _add(["os.popen"], PROCESS,
 _add(["os." + name for name in ("spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv",
                                 "spawnve", "spawnvp", "spawnvpe")],
      PROCESS, "use `await asyncio.create_subprocess_exec()` and `await proc.wait()`",
-     when="p_wait")
+     when=When.P_WAIT)
 WAIT_CHILD = "start the child with `asyncio.create_subprocess_exec()` and `await proc.wait()`"
 _add(["os.wait"], PROCESS, WAIT_CHILD)
 _add(["os.waitpid", "os.wait4"], PROCESS, WAIT_CHILD, options=("options", 1))
@@ -183,19 +205,19 @@ _methods(["pathlib.Path"], ("open", "read_text", "read_bytes", "write_text", "wr
 _add(["shutil." + name for name in ("copy", "copy2", "copyfile", "copyfileobj", "copytree",
                                     "move", "rmtree", "make_archive", "unpack_archive")],
      FILE, TO_THREAD)
-_add(["tarfile.open", "zipfile.ZipFile"], FILE, TO_THREAD, when="file")
+_add(["tarfile.open", "zipfile.ZipFile"], FILE, TO_THREAD, when=When.FILE)
 CONSOLE = ("read stdin through `loop.connect_read_pipe()`, or "
            "`await asyncio.to_thread(...)`")
 SQLITE = "use `aiosqlite`, or `await asyncio.to_thread(...)` for the whole database work"
 # Objects usable only in the thread that made them: moving one call on them into a thread
 # (the unsafe fix's `to_thread`) raises `ProgrammingError`; the fix leaves these alone.
 THREAD_BOUND = ("sqlite3.",)
-_add(["sqlite3.connect", "sqlite3.dbapi2.connect"], FILE, SQLITE, when="on_disk")
+_add(["sqlite3.connect", "sqlite3.dbapi2.connect"], FILE, SQLITE, when=When.ON_DISK)
 _methods(["sqlite3.Connection"], ("execute", "executemany", "executescript", "commit",
                                   "rollback", "backup", "__enter__"), FILE, SQLITE,
-         when="on_disk")
+         when=When.ON_DISK)
 _methods(["sqlite3.Cursor"], ("execute", "executemany", "executescript", "fetchone",
-                              "fetchall", "fetchmany"), FILE, SQLITE, when="on_disk")
+                              "fetchall", "fetchmany"), FILE, SQLITE, when=When.ON_DISK)
 _add(["input", "getpass.getpass", "sys.stdin.read", "sys.stdin.readline",
       "sys.stdin.readlines", "sys.stdin.buffer.read", "sys.stdin.buffer.readline"],
      FILE, CONSOLE)
@@ -226,9 +248,9 @@ QUEUE = "use `asyncio.Queue` (`await q.get()`), or `get_nowait()`/`put_nowait()`
 QUEUES = ("queue.Queue", "queue.LifoQueue", "queue.PriorityQueue", "multiprocessing.Queue",
           "multiprocessing.JoinableQueue")
 _methods(QUEUES + ("queue.SimpleQueue",), ["get"], THREAD_SYNC, QUEUE,
-         flag=("block", 0), timeout=("timeout", 1), when="queue")
+         flag=("block", 0), timeout=("timeout", 1), when=When.QUEUE)
 _methods(QUEUES, ["put"], THREAD_SYNC, QUEUE, flag=("block", 1), timeout=("timeout", 2),
-         when="bounded")
+         when=When.BOUNDED)
 _methods(("queue.Queue", "queue.LifoQueue", "queue.PriorityQueue",
           "multiprocessing.JoinableQueue"), ["join"], THREAD_SYNC,
          "use `asyncio.Queue` and `await q.join()`")
@@ -337,3 +359,59 @@ RETURNS: Dict[str, str] = {
     "boto3.session.Session": "boto3.Session",
     "boto3.Session.client": "boto3.client",
 }
+
+# Methods that check a queue for items: code that calls them gets after checking (When.QUEUE).
+QUEUE_CHECKS = frozenset({"empty", "qsize"})
+
+# In-memory files: `zipfile.ZipFile(io.BytesIO(data))` touches no disk (When.FILE).
+IN_MEMORY_FILES = frozenset({"io.BytesIO", "io.StringIO"})
+# What opens a sqlite3 database (When.ON_DISK reads its database argument).
+SQLITE_CONNECT = frozenset({"sqlite3.connect", "sqlite3.dbapi2.connect"})
+
+
+# -- the catalogue in force for a file --------------------------------------------------------
+
+class Catalogue:
+    """The built-in entries plus those of `--asyncio-blocking-calls`, minus the names of
+    `--asyncio-nonblocking-calls` (both parsed and validated in `options.py`)."""
+
+    def __init__(self, configured: Tuple[Tuple[str, str], ...],
+                 removed: Tuple[str, ...]) -> None:
+        self.table: Dict[str, Blocking] = dict(BLOCKING_CALLS)
+        for name, replacement in configured:
+            known = self.table.get(name)
+            instead = "use `%s`" % replacement if replacement else TO_THREAD
+            if known is None:
+                self.table[name] = Blocking(CONFIGURED, instead)
+            elif replacement:     # a catalogued call keeps its code, with the user's advice
+                self.table[name] = dataclasses.replace(known, instead=instead)
+        self.removed: FrozenSet[str] = frozenset(removed + NOT_BLOCKING)
+        self.last_names: FrozenSet[str] = frozenset(
+            name.rsplit(".", 1)[-1] for name in self.table)
+        # Types with a `.*` entry: every method blocks.
+        self.wildcard_types: FrozenSet[str] = frozenset(
+            name[:-2] for name in self.table if name.endswith(".*"))
+        self.enter_types: FrozenSet[str] = frozenset(
+            name[:-len(".__enter__")] for name in self.table if name.endswith(".__enter__"))
+
+    def lookup(self, name: str) -> Optional[Blocking]:
+        entry = self.table.get(name)
+        if entry is None:
+            owner = name.rpartition(".")[0]
+            if owner in self.wildcard_types:
+                entry = self.table.get(owner + ".*")
+        if entry is None or self.is_removed(name):
+            return None
+        return entry
+
+    def is_removed(self, name: str) -> bool:
+        if not self.removed:
+            return False
+        parts = name.split(".")
+        return any(".".join(parts[:size]) in self.removed for size in range(1, len(parts) + 1))
+
+
+@functools.lru_cache(maxsize=8)
+def catalogue_for(configured: Tuple[Tuple[str, str], ...], removed: Tuple[str, ...]
+                  ) -> Catalogue:
+    return Catalogue(configured, removed)

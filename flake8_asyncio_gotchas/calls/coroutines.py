@@ -214,3 +214,14 @@ NEUTRAL_BASES = frozenset({
     "object", "abc.ABC", "typing.Generic", "typing.Protocol", "typing_extensions.Protocol",
     "Exception", "BaseException", "RuntimeError", "ValueError",
 })
+
+# Return annotations that declare an awaitable as the result of an `async def` (AIO101: such
+# a function returns a coroutine on purpose).
+AWAITABLE_RESULTS = frozenset({"typing.Awaitable", "typing.Coroutine",
+                               "collections.abc.Awaitable", "collections.abc.Coroutine"})
+
+# `asyncio.wait`, which refuses coroutine objects since Python 3.11 (AIO103).
+WAIT_FUNCTIONS = frozenset({"asyncio.wait", "asyncio.tasks.wait"})
+
+# Wrappers a callback is followed through to the function they call (AIO102).
+PARTIAL_WRAPPERS = frozenset({"functools.partial", "functools.partialmethod"})

@@ -110,3 +110,9 @@ THREAD_STARTERS: FrozenSet[str] = frozenset({
     "concurrent.futures.ThreadPoolExecutor",
 })
 THREAD_STARTER_METHODS: FrozenSet[str] = frozenset({"run_in_executor", "start_new_thread"})
+# A module importing one of these may start threads (AIO301 then stays quiet for loops whose
+# body calls anything a thread could be changing state through).
+THREAD_MODULES: Tuple[str, ...] = ("threading", "_thread", "concurrent.futures")
+
+# Dict methods whose result a loop goes through as it goes through the dict (`rows.items()`).
+DICT_VIEWS = frozenset({"items", "keys", "values"})

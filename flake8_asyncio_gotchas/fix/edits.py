@@ -6,7 +6,7 @@ from typing import Callable, Optional, Union
 
 import libcst as cst
 
-from ..engine import Context
+from ..rules.base import Context
 from .imports import AsyncioNames
 from .sites import Sites
 

@@ -5,12 +5,12 @@ surroundings, which the finding does not carry. One parent map per file answers 
 """
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, Optional
+from typing import Iterator, Optional
 
 import libcst as cst
 
 from ..names import Resolver, Scope
-from ..walk import children
+from ..syntax import Parents, walk_with_parents
 
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 
@@ -19,13 +19,7 @@ class Sites:
     def __init__(self, module: cst.Module, resolver: Resolver) -> None:
         self.module = module
         self.resolver = resolver
-        self.parent: Dict[cst.CSTNode, cst.CSTNode] = {}
-        stack: List[cst.CSTNode] = [module]
-        while stack:
-            node = stack.pop()
-            for kid in children(node):
-                self.parent[kid] = node
-                stack.append(kid)
+        self.parent: Parents = walk_with_parents(module)[1]
 
     def ancestors(self, node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         """The parents of `node`, innermost first."""

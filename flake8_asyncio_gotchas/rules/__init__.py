@@ -1,7 +1,9 @@
 """The registry: every rule class, in code order.
 
 A family module (coroutines.py for AIO1xx, blocking.py for AIO2xx, ...) lists its rule
-classes in `RULES`; adding a rule is one class there plus fixtures and docs.
+classes in `RULES`; adding a rule is one class there (docs and metadata), its decision in the
+family's checker (`<family>_check.py`), fixtures, and the regenerated docs (docs/design.md,
+"Adding a rule").
 """
 from __future__ import annotations
 

@@ -1,22 +1,16 @@
-"""AIO2xx: blocking the event loop inside async def.
+"""AIO2xx: blocking the event loop inside async def (the rules' documentation and metadata).
 
-Which calls block is data (`calls/blocking.py`, extended and trimmed by the options); the work
-of recognising them is shared by all the rules of this family (`blocking_analysis.py`), so each
-call is looked at once however many AIO2xx rules there are.
+Which calls block, and under which code, is data (`calls/blocking.py`, extended and trimmed by
+the options); one checker decides every code of the family (`blocking_check.py`), so each call
+is looked at once however many AIO2xx rules are enabled.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, ClassVar, List, Tuple, Type
+from typing import ClassVar, List, Optional, Tuple, Type
 
-import libcst as cst
-
-from ..names import format_call
 from ..options import BLOCKING_CALLS, NONBLOCKING_CALLS
-from .base import Option, Positions, Rule
-from .blocking_analysis import Chain, Hit, analysis
-
-if TYPE_CHECKING:
-    from ..engine import Context
+from .base import Checker, Option, Rule
+from .blocking_check import BlockingChecker
 
 _LIMITS = ("Calls are recognised by their qualified name, through the module's imports and "
            "aliases; methods only when the object's origin is visible in the module (made by a "
@@ -40,34 +34,7 @@ class BlockingCallRule(Rule):
     """A call from the catalogue whose code is this rule's, made directly in an async def."""
 
     options: ClassVar[Tuple[Option, ...]] = (NONBLOCKING_CALLS,)
-
-    def __init__(self, ctx: "Context") -> None:
-        super().__init__(ctx)
-        self.analysis = analysis(ctx)
-        self.deferred: List[Hit] = []     # decided once the whole file is seen
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self._check(node)
-
-    def visit_With(self, node: cst.With) -> None:
-        self._check(node)
-
-    def _check(self, node: cst.CSTNode) -> None:
-        for hit in self.analysis.hits(node):
-            if hit.code != self.code:
-                continue
-            if hit.unless is not None:
-                self.deferred.append(hit)
-            else:
-                self._report(hit)
-
-    def _report(self, hit: Hit) -> None:
-        self.report(hit.node, what=hit.what, instead=hit.instead)
-
-    def finish(self) -> None:
-        for hit in self.deferred:
-            if self.analysis.still_blocks(hit):
-                self._report(hit)
+    checker: ClassVar[Optional[Type[Checker]]] = BlockingChecker
 
 
 class BlockingSleep(BlockingCallRule):
@@ -263,6 +230,7 @@ class EventLoopInCoroutine(BlockingCallRule):
 
 
 class BlockingCallViaHelper(Rule):
+    checker = BlockingChecker
     code = "AIO206"
     name = "blocking-call-via-helper"
     message = ("AIO206 `{call}` blocks the event loop: {chain} (line {line}); run it in a "
@@ -305,32 +273,6 @@ class BlockingCallViaHelper(Rule):
                    "*args, **kwargs)`. What can go wrong: the whole helper now runs in a thread, "
                    "so everything it touches must be thread-safe and it must not use the event "
                    "loop; the caveats of AIO201's fix apply to all of it.")
-
-    def __init__(self, ctx: "Context") -> None:
-        super().__init__(ctx)
-        self.analysis = analysis(ctx)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.analysis.hits(node)      # records the call graph as the walk goes
-
-    def visit_With(self, node: cst.With) -> None:
-        self.analysis.hits(node)
-
-    def finish(self) -> None:
-        for chain in self.analysis.chains():
-            self.report_with_positions(chain.call, (chain.hit.node,), self._renderer(chain))
-
-    def _renderer(self, chain: Chain) -> Callable[[Positions], str]:
-        callee = format_call(chain.call.func)
-        names = ["%s()" % callee] + ["%s()" % format_call(hop.func) for hop in chain.hops]
-        names.append(chain.hit.written)
-        text = " -> ".join("`%s`" % name for name in names)
-
-        def render(positions: Positions) -> str:
-            line = positions.get(chain.hit.node, ("?",))[0]
-            return self.message.format(call="%s()" % callee, chain=text, line=line,
-                                       callee=callee)
-        return render
 
 
 class ConfiguredBlockingCall(BlockingCallRule):

@@ -1,26 +1,18 @@
-"""AIO1xx: coroutines that never run.
+"""AIO1xx: coroutines that never run (the rules' documentation and metadata).
 
 Which calls make coroutines is `index.CoroutineIndex`'s business (same module, standard
-library, other first-party modules); these rules decide what happens to the coroutine.
+library, other first-party modules); one checker decides what happens to the coroutine, for
+every code of the family (`coroutines_check.py`).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List, Optional, Set, Type
+from typing import List, Type
 
-import libcst as cst
-
-from ..calls.coroutines import (CALLBACK_APIS, CALLBACK_METHODS, COROUTINE_ATTRIBUTES,
-                                FORMATTING_BUILTINS, ITERATING_BUILTINS, CallbackApi)
-from ..names import format_call
 from .base import Rule
-
-if TYPE_CHECKING:
-    from ..engine import Context
-    from ..names import Scope
+from .coroutines_check import CoroutineChecker
 
 _FIX = "add `await`, or schedule it with `asyncio.create_task()` and keep the task"
 
-_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp)
 
 _WHICH_CALLS = ("Coroutine functions are those the module can see: `async def` of the same "
                 "module (functions, nested functions, methods through `self`, `cls`, `super()`, "
@@ -37,29 +29,11 @@ _WHICH_CALLS = ("Coroutine functions are those the module can see: `async def` o
 _SEE_AIO100 = ("Coroutine functions are recognised as for AIO100 (same module, standard "
                "library, other modules of the same project).")
 
-# Return annotations that declare an awaitable as the result of an `async def`.
-_AWAITABLE_RESULTS = frozenset({"typing.Awaitable", "typing.Coroutine",
-                                "collections.abc.Awaitable", "collections.abc.Coroutine"})
-
 _TASK_DOCS = "https://docs.python.org/3/library/asyncio-task.html#coroutines"
 
 
 class _CoroutineRule(Rule):
-    """Shared helpers: is this expression a call that makes a coroutine?"""
-
-    def coroutine_call(self, expr: Optional[cst.BaseExpression],
-                       scope: Optional["Scope"] = None) -> Optional[cst.Call]:
-        if isinstance(expr, cst.Call) and self.ctx.index.is_coroutine_call(
-                expr, scope or self.ctx.scope):
-            return expr
-        return None
-
-    def builtin(self, func: cst.BaseExpression) -> Optional[str]:
-        """The builtin a call's callee names (not shadowed), or None."""
-        if isinstance(func, cst.Name) and self.ctx.names.bindings(func.value,
-                                                                  self.ctx.scope) is None:
-            return func.value
-        return None
+    checker = CoroutineChecker
 
 
 class CoroutineNeverAwaited(_CoroutineRule):
@@ -95,34 +69,6 @@ class CoroutineNeverAwaited(_CoroutineRule):
                    "event loop already runs (a notebook, a module imported from async code) and "
                    "blocks until the coroutine is done. Assignments, and calls in a sync def, a "
                    "lambda or a generator expression, are left as they are.")
-
-    def visit_Expr(self, node: cst.Expr) -> None:
-        value = node.value
-        if isinstance(value, cst.IfExp):           # `fetch() if x else other()`
-            self._check(value.body)
-            self._check(value.orelse)
-        elif isinstance(value, _COMPREHENSIONS):   # `[fetch(u) for u in urls]` as a statement
-            self._check(value.elt, self.ctx.names.scope_of.get(value))
-        else:
-            self._check(value)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
-            return
-        name = node.targets[0].target.value
-        if name == "_" or self._never_read(name):
-            self._check(node.value)
-
-    def _never_read(self, name: str) -> bool:
-        scope = self.ctx.scope
-        if scope.function is not scope or name in scope.globals or name in scope.nonlocals:
-            return False
-        return self.ctx.names.read_count(name, scope) == 0
-
-    def _check(self, value: cst.BaseExpression, scope: Optional["Scope"] = None) -> None:
-        call = self.coroutine_call(value, scope)
-        if call is not None:
-            self.report(call, callee=format_call(call.func))
 
 
 class CoroutineUsedAsValue(_CoroutineRule):
@@ -162,147 +108,6 @@ class CoroutineUsedAsValue(_CoroutineRule):
     fix_safety = "none"
     fix_summary = ("What the code meant to do with the coroutine (use its result, start a task, "
                    "keep the coroutine) cannot be told from the code.")
-
-    def __init__(self, ctx: "Context") -> None:
-        super().__init__(ctx)
-        self._seen: Set[int] = set()
-
-    def _use(self, expr: Optional[cst.BaseExpression], use: str,
-             scope: Optional["Scope"] = None) -> None:
-        call = self.coroutine_call(expr, scope)
-        if call is not None and id(call) not in self._seen:
-            self._seen.add(id(call))
-            self.report(call, callee=format_call(call.func), use=use)
-
-    # -- boolean context ----------------------------------------------------------------------
-
-    _TRUTH = "tested for truth (always true)"
-
-    def visit_If(self, node: cst.If) -> None:
-        self._use(node.test, self._TRUTH)
-
-    def visit_While(self, node: cst.While) -> None:
-        self._use(node.test, self._TRUTH)
-
-    def visit_IfExp(self, node: cst.IfExp) -> None:
-        self._use(node.test, self._TRUTH)
-
-    def visit_Assert(self, node: cst.Assert) -> None:
-        self._use(node.test, self._TRUTH)
-
-    def visit_CompIf(self, node: cst.CompIf) -> None:
-        self._use(node.test, self._TRUTH)
-
-    def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
-        if isinstance(node.operator, cst.Not):
-            self._use(node.expression, self._TRUTH)
-
-    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
-        # The left operand is always tested; the right one only when the whole is.
-        self._use(node.left, self._TRUTH)
-        if self._in_boolean_context(len(self.ctx.ancestors) - 1, node):
-            self._use(node.right, self._TRUTH)
-
-    def _in_boolean_context(self, index: int, node: cst.CSTNode) -> bool:
-        while index >= 0:
-            parent = self.ctx.ancestors[index]
-            if isinstance(parent, (cst.If, cst.While, cst.IfExp, cst.Assert, cst.CompIf)):
-                return getattr(parent, "test", None) is node
-            if isinstance(parent, cst.UnaryOperation):
-                return isinstance(parent.operator, cst.Not)
-            if not isinstance(parent, cst.BooleanOperation):
-                return False
-            if parent.left is node:
-                return True
-            node, index = parent, index - 1
-        return False
-
-    # -- iteration ----------------------------------------------------------------------------
-
-    _ITERATED = "iterated"
-
-    def visit_For(self, node: cst.For) -> None:
-        self._use(node.iter, self._ITERATED)
-
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        self._use(node.iter, self._ITERATED)
-
-    def visit_StarredElement(self, node: cst.StarredElement) -> None:
-        self._use(node.value, "unpacked")
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if any(isinstance(target.target, (cst.Tuple, cst.List)) for target in node.targets):
-            self._use(node.value, "unpacked")
-
-    # -- the call's item or attribute -----------------------------------------------------------
-
-    def visit_Subscript(self, node: cst.Subscript) -> None:
-        self._use(node.value, "subscripted")
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        if node.attr.value not in COROUTINE_ATTRIBUTES:
-            self._use(node.value, "asked for `.%s`" % node.attr.value)
-
-    # -- comparison and formatting --------------------------------------------------------------
-
-    def visit_Comparison(self, node: cst.Comparison) -> None:
-        self._use(node.left, "compared")
-        for target in node.comparisons:
-            self._use(target.comparator, "compared")
-
-    def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression) -> None:
-        self._use(node.expression, "formatted")
-
-    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
-        if isinstance(node.operator, cst.Modulo) and isinstance(
-                node.left, (cst.SimpleString, cst.ConcatenatedString)):
-            right = node.right
-            values = [e.value for e in right.elements] if isinstance(right, cst.Tuple) else [
-                right]
-            for value in values:
-                self._use(value, "formatted")
-
-    def visit_Call(self, node: cst.Call) -> None:
-        positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
-        if isinstance(node.func, cst.Attribute):
-            if node.func.attr.value == "format" and isinstance(
-                    node.func.value, (cst.SimpleString, cst.ConcatenatedString)):
-                for arg in node.args:
-                    if not arg.star:
-                        self._use(arg.value, "formatted")
-            return
-        builtin = self.builtin(node.func)
-        if builtin in FORMATTING_BUILTINS:
-            for value in positional if builtin == "print" else positional[:1]:
-                self._use(value, "formatted")
-        elif builtin in ITERATING_BUILTINS:
-            first, rest = ITERATING_BUILTINS[builtin]
-            for value in positional[first:] if rest else positional[first:first + 1]:
-                self._use(value, "iterated" if builtin != "len" else "measured")
-
-    # -- returned from an async def ---------------------------------------------------------------
-
-    def visit_Return(self, node: cst.Return) -> None:
-        if self.ctx.in_async_def and not self._declares_awaitable_result():
-            self._use(node.value, "returned from an async def (the caller's `await` gets the "
-                                  "coroutine back)")
-
-    def _declares_awaitable_result(self) -> bool:
-        """`async def f() -> Awaitable[X]`: the coroutine is the declared result, returned on
-        purpose for the caller to await in turn (`await (await f())`)."""
-        function = self.ctx.scope.node
-        returns = getattr(function, "returns", None)
-        if not isinstance(function, cst.FunctionDef) or returns is None:
-            return False
-        annotation = returns.annotation
-        if isinstance(annotation, cst.SimpleString):    # `-> "Awaitable[Result]"`
-            try:
-                annotation = cst.parse_expression(str(annotation.evaluated_value))
-            except (cst.ParserSyntaxError, TypeError):
-                return False
-        declared = self.ctx.names.annotation_type(annotation, self.ctx.scope.parent
-                                                  or self.ctx.scope)
-        return declared in _AWAITABLE_RESULTS
 
 
 class AsyncFunctionAsCallback(_CoroutineRule):
@@ -354,43 +159,6 @@ class AsyncFunctionAsCallback(_CoroutineRule):
                    "threads, executors, `signal.signal`, `atexit` or `weakref.finalize` are left: "
                    "they run where no event loop runs.")
 
-    def visit_Call(self, node: cst.Call) -> None:
-        api = self._api(node)
-        if api is None:
-            return
-        callback = _argument(node, api.position, api.keyword)
-        if callback is None:
-            return
-        what = self._async_callback(callback)
-        if what is not None:
-            self.report(callback, what=what, api=format_call(node.func), fix=api.fix)
-
-    def _api(self, node: cst.Call) -> Optional[CallbackApi]:
-        func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value in CALLBACK_METHODS:
-            return CALLBACK_METHODS[func.attr.value]
-        if not isinstance(func, (cst.Name, cst.Attribute)):
-            return None
-        qualname = self.ctx.qualname(func)
-        return CALLBACK_APIS.get(qualname) if qualname else None
-
-    def _async_callback(self, callback: cst.BaseExpression) -> Optional[str]:
-        """How to name the async function `callback` is, or None when it is not one."""
-        index, scope = self.ctx.index, self.ctx.scope
-        if isinstance(callback, cst.Lambda):
-            body_scope = self.ctx.names.scope_of.get(callback)
-            call = self.coroutine_call(callback.body, body_scope)
-            if call is None:
-                return None
-            return "this lambda returns the coroutine of `%s()`" % format_call(call.func)
-        if isinstance(callback, cst.Call) and self.ctx.qualname(callback.func) in (
-                "functools.partial", "functools.partialmethod"):
-            callback = _argument(callback, 0, "func") or callback
-        if isinstance(callback, (cst.Name, cst.Attribute)) and index.is_coroutine_function(
-                callback, scope):
-            return "`%s` is an async function" % format_call(callback)
-        return None
-
 
 class WaitOnBareCoroutines(_CoroutineRule):
     code = "AIO103"
@@ -425,71 +193,6 @@ class WaitOnBareCoroutines(_CoroutineRule):
                    "is wrapped in `asyncio.create_task()`; any other argument (a name, `map()`) "
                    "becomes `[asyncio.ensure_future(aw) for aw in ...]`, which passes tasks it "
                    "already holds through. Python before 3.11 did the same wrapping silently.")
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if not isinstance(node.func, (cst.Name, cst.Attribute)) or self.ctx.qualname(
-                node.func) not in ("asyncio.wait", "asyncio.tasks.wait"):
-            return
-        argument = _argument(node, 0, "fs")
-        callee = self._coroutines_in(argument, self.ctx.scope, 0) if argument else None
-        if callee is not None:
-            self.report(node, api=format_call(node.func), callee=callee)
-
-    def _coroutines_in(self, expr: cst.BaseExpression, scope: "Scope", depth: int
-                       ) -> Optional[str]:
-        """The callee of a coroutine call that `expr` (evaluated in `scope`) collects."""
-        if isinstance(expr, (cst.List, cst.Set, cst.Tuple)):
-            for element in expr.elements:
-                if isinstance(element, cst.StarredElement):
-                    found = self._coroutines_in(element.value, scope, depth + 1)
-                else:
-                    call = self.coroutine_call(element.value, scope)
-                    found = format_call(call.func) if call is not None else None
-                if found is not None:
-                    return found
-            return None
-        if isinstance(expr, _COMPREHENSIONS):
-            call = self.coroutine_call(expr.elt, self.ctx.names.scope_of.get(expr))
-            return format_call(call.func) if call is not None else None
-        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and \
-                self.ctx.names.bindings("map", scope) is None and expr.func.value == "map":
-            function = _argument(expr, 0, "")
-            if function is not None and self.ctx.index.is_coroutine_function(function, scope):
-                return format_call(function)
-            return None
-        if isinstance(expr, cst.Name) and depth < 3:
-            return self._name_collects(expr, scope, depth)
-        return None
-
-    def _name_collects(self, name: cst.Name, scope: "Scope", depth: int) -> Optional[str]:
-        bindings = self.ctx.names.bindings(name.value, scope, name)
-        if not bindings:
-            return None
-        found = None
-        for binding in bindings:
-            if binding.kind != "assign" or binding.node is None:
-                return None
-            found = self._coroutines_in(binding.node,  # type: ignore[arg-type]
-                                        binding.scope, depth + 1)
-            if found is None:
-                return None
-        return found
-
-
-def _argument(call: cst.Call, position: int, keyword: str) -> Optional[cst.BaseExpression]:
-    """The argument passed at `position` or as `keyword`; None when absent or unsure."""
-    index = 0
-    for arg in call.args:
-        if arg.star:
-            return None                     # `*args` before it: position unknown
-        if arg.keyword is not None:
-            if keyword and arg.keyword.value == keyword:
-                return arg.value
-            continue
-        if index == position:
-            return arg.value
-        index += 1
-    return None
 
 
 RULES: List[Type[Rule]] = [CoroutineNeverAwaited, CoroutineUsedAsValue, AsyncFunctionAsCallback,

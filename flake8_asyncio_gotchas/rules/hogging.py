@@ -1,33 +1,26 @@
-"""AIO3xx: hogging the event loop inside async def.
+"""AIO3xx: hogging the event loop inside async def (the rules' documentation and metadata).
 
 AIO300 and AIO301 look at loops in the direct body of an `async def` that have no suspension
 point (`await`, `async for`, `async with`, `yield`): while such a loop runs, no other task,
 callback or I/O completion can run. AIO300 reports the ones that compute for long (judged in
 `hogging_loops.py`); AIO301 the `while` loops that wait for state no one can change while they
 spin. AIO302 reports single calls that compute for long (key derivation, password hashing).
+One checker decides the three codes (`hogging_check.py`).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List, Optional, Set, Tuple, Type
+from typing import List, Type
 
-import libcst as cst
-
-from ..calls.hogging import (INERT_CALLS, INERT_PREFIXES, PURE_BUILTINS, STATE_QUERIES,
-                             THREAD_SHARED_PREFIXES, THREAD_STARTER_METHODS, THREAD_STARTERS)
-from ..names import format_call
 from ..options import CPU_HEAVY_CALLS, CPU_LOOP_THRESHOLD, CPU_SLOW_CALLS, LONG_LOOP_THRESHOLD
-from ..walk import descendants
 from .base import Rule
-from .hogging_loops import Loop, is_suspension, judge
-
-if TYPE_CHECKING:
-    from ..engine import Context
+from .hogging_check import HoggingChecker
 
 _TO_THREAD = "https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread"
 _DEBUG_MODE = "https://docs.python.org/3/library/asyncio-dev.html#debug-mode"
 
 
 class CpuBoundLoop(Rule):
+    checker = HoggingChecker
     code = "AIO300"
     name = "cpu-bound-loop"
     message = ("AIO300 {kind} with no `await` {why}: it holds the event loop until it ends; "
@@ -102,28 +95,9 @@ class CpuBoundLoop(Rule):
     fix_summary = ("A long computation is split, given suspension points, or moved to a process "
                    "pool; which one is a design choice.")
 
-    def __init__(self, ctx: "Context") -> None:
-        super().__init__(ctx)
-        self.reported: Set[cst.CSTNode] = set()
-        self.judge = judge(ctx)
-
-    def visit_For(self, node: cst.For) -> None:
-        if node.asynchronous is None:
-            self._check(node)
-
-    def visit_While(self, node: cst.While) -> None:
-        self._check(node)
-
-    def _check(self, loop: Loop) -> None:
-        if not self.ctx.in_async_def or any(a in self.reported for a in self.ctx.ancestors):
-            return
-        verdict = self.judge.judge(loop)
-        if verdict is not None:
-            self.reported.add(loop)
-            self.report(loop, kind=verdict.kind, why=verdict.why)
-
 
 class SlowCall(Rule):
+    checker = HoggingChecker
     code = "AIO302"
     name = "cpu-slow-call"
     message = ("AIO302 `{name}()` computes for long in the event loop's thread (key "
@@ -166,20 +140,9 @@ class SlowCall(Rule):
                    "GIL while it computes (hashlib's and bcrypt's C code do; a pure-Python KDF "
                    "does not, and needs a process pool): a choice left to the user.")
 
-    def __init__(self, ctx: "Context") -> None:
-        super().__init__(ctx)
-        self.judge = judge(ctx)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if not self.ctx.in_async_def or isinstance(self.ctx.parent, cst.Await):
-            return
-        name = self.judge.slow_call(node)
-        if name is None:
-            return
-        self.report(node, name=name, written=format_call(node.func))
-
 
 class BusyWait(Rule):
+    checker = HoggingChecker
     code = "AIO301"
     name = "busy-wait"
     message = ("AIO301 busy-wait: nothing in this `while` loop changes `{state}`, and with no "
@@ -221,174 +184,6 @@ class BusyWait(Rule):
     fix_safety = "none"
     fix_summary = ("The loop needs an `asyncio.Event` (or a condition) that the other side sets, "
                    "which no mechanical edit can find.")
-
-    def __init__(self, ctx: "Context") -> None:
-        super().__init__(ctx)
-        self.starts_threads = self._imports_threads()
-        # Loops whose body makes inert calls: reported at the end if no thread was started.
-        self.deferred: List[Tuple[cst.While, str]] = []
-
-    def visit_While(self, node: cst.While) -> None:
-        if not self.ctx.in_async_def:
-            return
-        state = self._condition_state(node.test)
-        if not state:
-            return
-        body = self._body_leaves_alone(node.body, state)
-        if body is None:
-            return
-        text = self.ctx.module.code_for_node(node.test).strip()
-        if body == _CALLS:
-            self.deferred.append((node, text))
-        else:
-            self.report(node, state=text)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if self.starts_threads:
-            return
-        func = node.func
-        if isinstance(func, cst.Attribute):
-            last = func.attr.value
-            if last in THREAD_STARTER_METHODS:
-                self.starts_threads = True
-                return
-            if last not in _THREAD_STARTER_LAST_NAMES:
-                return
-        elif isinstance(func, cst.Name) and func.value not in _THREAD_STARTER_LAST_NAMES:
-            # Cheap: most calls are `print()`, `len()`... An alias (`from threading import
-            # Thread as T`) needs an import of a thread module, seen in __init__; only an
-            # alias of `asyncio.to_thread` goes unseen.
-            return
-        if self.ctx.qualname(func) in THREAD_STARTERS:
-            self.starts_threads = True
-
-    def finish(self) -> None:
-        if not self.starts_threads:
-            for node, text in self.deferred:
-                self.report(node, state=text)
-
-    def _imports_threads(self) -> bool:
-        stack = [self.ctx.names.module_scope]
-        while stack:
-            scope = stack.pop()
-            stack.extend(scope.children)
-            for bindings in scope.bindings.values():
-                for binding in bindings:
-                    if binding.kind == "import" and (binding.qualname or "").startswith(
-                            _THREAD_MODULES):
-                        return True
-        return False
-
-    # -- the condition ------------------------------------------------------------------------
-
-    def _condition_state(self, test: cst.BaseExpression) -> Optional[Set[str]]:
-        """The base names the condition reads, or None when it may change by itself."""
-        names: Set[str] = set()
-        if not self._collect_state(test, names):
-            return None
-        names.discard("True")
-        names.discard("False")
-        names.discard("None")
-        return names
-
-    def _collect_state(self, expr: cst.CSTNode, names: Set[str]) -> bool:
-        if isinstance(expr, cst.Name):
-            names.add(expr.value)
-            return True
-        if isinstance(expr, (cst.Integer, cst.Float, cst.SimpleString, cst.Ellipsis)):
-            return True
-        if isinstance(expr, cst.Attribute):
-            return self._collect_state(expr.value, names)
-        if isinstance(expr, cst.Subscript):
-            return self._collect_state(expr.value, names) and all(
-                isinstance(element.slice, cst.Index)
-                and self._collect_state(element.slice.value, names)
-                for element in expr.slice)
-        if isinstance(expr, cst.UnaryOperation):
-            return self._collect_state(expr.expression, names)
-        if isinstance(expr, (cst.BooleanOperation, cst.BinaryOperation)):
-            return (self._collect_state(expr.left, names)
-                    and self._collect_state(expr.right, names))
-        if isinstance(expr, cst.Comparison):
-            return self._collect_state(expr.left, names) and all(
-                self._collect_state(target.comparator, names) for target in expr.comparisons)
-        if isinstance(expr, cst.Call):
-            return self._collect_query(expr, names)
-        return False
-
-    def _collect_query(self, call: cst.Call, names: Set[str]) -> bool:
-        """`event.is_set()`, `fut.done()`, `len(queue)`: reads, and cannot change by itself."""
-        func = call.func
-        if isinstance(func, cst.Name) and func.value == "len" and len(call.args) == 1:
-            return (self.ctx.qualname(func) == "len"
-                    and self._collect_state(call.args[0].value, names))
-        if not (isinstance(func, cst.Attribute) and func.attr.value in STATE_QUERIES
-                and not call.args):
-            return False
-        kind = self.ctx.instance_type(func.value)
-        if kind is not None and kind.startswith(THREAD_SHARED_PREFIXES):
-            return False
-        return self._collect_state(func.value, names)
-
-    # -- the body -----------------------------------------------------------------------------
-
-    def _body_leaves_alone(self, body: cst.BaseSuite, state: Set[str]) -> Optional[str]:
-        """None when the body may change the state or leave the loop; _PURE when it calls
-        only pure builtins; _CALLS when it also makes other calls that change no state."""
-        found = _PURE
-        for node in descendants(body, into_scopes=False):
-            if is_suspension(node) or isinstance(node, (cst.Break, cst.Return, cst.Raise)):
-                return None
-            if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Import,
-                                 cst.ImportFrom, cst.Global, cst.Nonlocal)):
-                return None
-            if isinstance(node, cst.Call):
-                called = self.ctx.qualname(node.func)
-                if called not in PURE_BUILTINS:
-                    if not self._inert(node, called):
-                        return None
-                    found = _CALLS
-            for target in _assigned_targets(node):
-                if _base_name(target) in state or _base_name(target) is None:
-                    return None
-        return found
-
-    def _inert(self, call: cst.Call, called: Optional[str]) -> bool:
-        """A call that changes no state: sleeping, logging, or a coroutine function called
-        without `await` (its body never runs)."""
-        if called is not None and (called in INERT_CALLS or called.startswith(INERT_PREFIXES)):
-            return True
-        return self.ctx.is_coroutine_call(call)
-
-
-_PURE = "pure"
-_CALLS = "calls"
-_THREAD_MODULES = ("threading", "_thread", "concurrent.futures")
-_THREAD_STARTER_LAST_NAMES = frozenset(name.rpartition(".")[2] for name in THREAD_STARTERS)
-
-
-def _assigned_targets(node: cst.CSTNode) -> List[cst.BaseExpression]:
-    """What a statement or expression binds or mutates: assignment, loop and `with` targets."""
-    if isinstance(node, cst.Assign):
-        return [target.target for target in node.targets]
-    if isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.NamedExpr, cst.For, cst.CompFor)):
-        return [node.target]
-    if isinstance(node, cst.AsName):
-        return [node.name]
-    if isinstance(node, cst.Del):
-        return [node.target]
-    return []
-
-
-def _base_name(target: cst.BaseExpression) -> Optional[str]:
-    """The name a target hangs off (`self` for `self.a.b = ...`); "" for tuples handled below."""
-    while isinstance(target, (cst.Attribute, cst.Subscript)):
-        target = target.value
-    if isinstance(target, cst.Name):
-        return target.value
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return None  # unpacking: checked conservatively as "may change anything"
-    return None
 
 
 RULES: List[Type[Rule]] = [CpuBoundLoop, BusyWait, SlowCall]

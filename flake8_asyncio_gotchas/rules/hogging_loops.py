@@ -1,4 +1,5 @@
-"""Whether a loop inside an async def holds the event loop for long: shared by AIO300 and AIO302.
+"""Whether a loop inside an async def holds the event loop for long (AIO300), and which calls
+are slow even once (AIO302): the judge `HoggingChecker` asks.
 
 A loop with no suspension point is judged long when
 - its iteration count, known from literals (directly, through a module constant, nested literal
@@ -9,24 +10,21 @@ A loop with no suspension point is judged long when
   aggregate such as `sum(rows[i - w:i])` of a slice whose width is not a literal: quadratic
   work; `rows.index(x)` and `max(rows)` stay quiet, as code for short lists is written so).
 An inner loop that may leave early (`break`, `return`) counts as a cap, not a length.
-The judgement is made once per loop (`judge(ctx)` keeps it in `Context.shared`) and shared by
-AIO300, which reports the loop, and AIO302, which reports the slow calls in it.
+The catalogues in force (`calls/hogging.py` and the options) are read once per file.
 """
 from __future__ import annotations
 
-from typing import (TYPE_CHECKING, Callable, Dict, FrozenSet, Iterable, List, NamedTuple,
-                    Optional, Tuple, Union)
+from typing import FrozenSet, Iterable, List, NamedTuple, Optional, Tuple, Union
 
 import libcst as cst
 
-from ..calls.hogging import (AGGREGATES, HEAVY_CALL_PREFIXES, ITERATION_WRAPPERS, QUICK_ROUNDS,
-                             ROUNDS_ARGUMENT, SLOW_CALLS, SLOW_METHODS)
+from ..calls.hogging import (AGGREGATES, DICT_VIEWS, HEAVY_CALL_PREFIXES, ITERATION_WRAPPERS,
+                             QUICK_ROUNDS, ROUNDS_ARGUMENT, SLOW_CALLS, SLOW_METHODS)
 from ..names import dotted_name
+from ..options import CPU_HEAVY_CALLS, CPU_LOOP_THRESHOLD, CPU_SLOW_CALLS, LONG_LOOP_THRESHOLD
+from ..syntax import argument, has_suspension_point, literal_int
 from ..walk import children, descendants
-from .blocking_catalogue import argument
-
-if TYPE_CHECKING:
-    from ..engine import Context
+from .base import Context
 
 Loop = Union[cst.For, cst.While]
 _SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
@@ -36,28 +34,6 @@ _MAX_CONSTANT_DEPTH = 4
 class Verdict(NamedTuple):
     kind: str       # "`for` loop over `rows`"
     why: str        # "calls `hashlib.sha256()` on each iteration"
-
-
-def is_suspension(node: cst.CSTNode) -> bool:
-    """Whether `node` lets the event loop run other tasks (for nodes inside an async def)."""
-    if isinstance(node, (cst.Await, cst.Yield)):
-        return True
-    if isinstance(node, (cst.For, cst.With)):
-        return node.asynchronous is not None
-    if isinstance(node, cst.CompFor):
-        return node.asynchronous is not None
-    return False
-
-
-def has_suspension_point(nodes: Iterable[cst.CSTNode]) -> bool:
-    """Whether any of `nodes` or anything below them (not in nested scopes) suspends."""
-    for root in nodes:
-        if is_suspension(root):
-            return True
-        for node in descendants(root, into_scopes=False):
-            if is_suspension(node):
-                return True
-    return False
 
 
 def _split(names: Iterable[str]) -> Tuple[FrozenSet[str], Tuple[str, ...]]:
@@ -70,15 +46,15 @@ def _split(names: Iterable[str]) -> Tuple[FrozenSet[str], Tuple[str, ...]]:
 class LoopJudge:
     """The per-file judgements of loops, and the catalogues in force (see the docstring)."""
 
-    def __init__(self, ctx: "Context") -> None:
+    def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         settings = ctx.settings
-        self.threshold: int = settings["asyncio_cpu_loop_threshold"]
-        self.long_threshold: int = settings["asyncio_long_loop_threshold"]
-        heavy_exact, heavy_prefixes = _split(settings["asyncio_cpu_heavy_calls"])
+        self.threshold = CPU_LOOP_THRESHOLD.value(settings)
+        self.long_threshold = LONG_LOOP_THRESHOLD.value(settings)
+        heavy_exact, heavy_prefixes = _split(CPU_HEAVY_CALLS.value(settings))
         self.heavy_exact = heavy_exact
         self.heavy_prefixes = HEAVY_CALL_PREFIXES + heavy_prefixes
-        slow_exact, slow_prefixes = _split(settings["asyncio_cpu_slow_calls"])
+        slow_exact, slow_prefixes = _split(CPU_SLOW_CALLS.value(settings))
         self.slow_exact = SLOW_CALLS | slow_exact
         self.slow_prefixes = slow_prefixes
         # A method call whose name ends in none of these cannot be slow (cheap rejection; a
@@ -86,7 +62,6 @@ class LoopJudge:
         self.slow_last_names: Optional[FrozenSet[str]] = None if slow_prefixes else frozenset(
             [name.rpartition(".")[2] for name in self.slow_exact]
             + [method for methods in SLOW_METHODS.values() for method in methods])
-        self._verdicts: Dict[cst.CSTNode, Optional[Verdict]] = {}
 
     # -- calls --------------------------------------------------------------------------------
 
@@ -101,7 +76,7 @@ class LoopJudge:
             return None
         rounds = ROUNDS_ARGUMENT.get(name)
         if rounds is not None:
-            count = literal_int(argument(call, rounds))
+            count = literal_int(argument(call, *rounds))
             if count is not None and count <= QUICK_ROUNDS:
                 return None
         return name
@@ -121,11 +96,6 @@ class LoopJudge:
 
     def judge(self, loop: Loop) -> Optional[Verdict]:
         """Why `loop` (in an async def, not `async for`) holds the event loop long, or None."""
-        if loop not in self._verdicts:
-            self._verdicts[loop] = self._judge(loop)
-        return self._verdicts[loop]
-
-    def _judge(self, loop: Loop) -> Optional[Verdict]:
         roots: List[cst.CSTNode] = [loop.body]
         if isinstance(loop, cst.While):
             roots.append(loop.test)
@@ -244,7 +214,7 @@ class LoopJudge:
             if not isinstance(expr, cst.Call):
                 return None
             func = expr.func
-            if (isinstance(func, cst.Attribute) and func.attr.value in ("items", "keys", "values")
+            if (isinstance(func, cst.Attribute) and func.attr.value in DICT_VIEWS
                     and not expr.args):
                 expr = func.value
                 continue
@@ -350,38 +320,3 @@ def _offset_of(expr: cst.BaseExpression, base: cst.BaseExpression, operator: typ
     return (isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, operator)
             and literal_int(expr.right) is not None
             and module.code_for_node(expr.left) == module.code_for_node(base))
-
-
-def literal_int(expr: Optional[cst.BaseExpression],
-                constant: Optional[Callable[[cst.Name], Optional[int]]] = None) -> Optional[int]:
-    """The value of an integer literal or simple arithmetic on them (`10**6`, `1_000 * 5`);
-    names through `constant(name)` when given."""
-    if expr is None:
-        return None
-    if isinstance(expr, cst.Integer):
-        return int(expr.value.replace("_", ""), 0)
-    if isinstance(expr, cst.Name):
-        return constant(expr) if constant is not None else None
-    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
-        value = literal_int(expr.expression, constant)
-        return None if value is None else -value
-    if isinstance(expr, cst.BinaryOperation):
-        left, right = literal_int(expr.left, constant), literal_int(expr.right, constant)
-        if left is None or right is None:
-            return None
-        if isinstance(expr.operator, cst.Multiply):
-            return left * right
-        if isinstance(expr.operator, cst.Add):
-            return left + right
-        if isinstance(expr.operator, cst.Subtract):
-            return left - right
-        if isinstance(expr.operator, cst.FloorDivide) and right:
-            return left // right
-        if isinstance(expr.operator, cst.Power) and 0 <= right <= 64:
-            return left ** right
-    return None
-
-
-def judge(ctx: "Context") -> LoopJudge:
-    """The file's shared loop judge, made by the first AIO3xx rule that asks."""
-    return ctx.shared_work("hogging", LoopJudge)

@@ -23,7 +23,7 @@ from .base import Positions, Rule
 from .races_flow import Fact, Frame, PathFollower, Taint, open_value, sinks
 
 if TYPE_CHECKING:
-    from ..engine import Context
+    from .base import Context
 
 # Lock-like objects whose `async with` block (or acquire()/release() pair) serialises tasks.
 _LOCK_TYPES = frozenset({

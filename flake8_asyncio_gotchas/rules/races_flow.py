@@ -20,7 +20,7 @@ import libcst as cst
 from ..names import Scope
 
 if TYPE_CHECKING:
-    from ..engine import Context
+    from .base import Context
 
 # fact id -> whether the value is that read's value unchanged (a copy, not a computation).
 Taint = Dict[int, bool]

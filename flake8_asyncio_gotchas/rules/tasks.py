@@ -18,7 +18,7 @@ from ..calls.tasks import (CANCELLED_ERRORS, CATCH_ALL_ERRORS, GATHER, SUPPRESS,
 from ..names import Scope, format_call, self_class
 from ..walk import descendants
 from .base import Rule
-from .hogging_loops import has_suspension_point
+from ..syntax import has_suspension_point
 from .tasks_analysis import (Handler, awaited_exprs, getattr_literal, is_cleanup_name,
                              is_logged, is_store, name_observed, observes, single_target,
                              task_factory, walk_with_parents)
@@ -28,7 +28,7 @@ from .tasks_handles import holds_task, holds_tasks
 from .tasks_starts import coroutine_argument, started_task, task_entry_names
 
 if TYPE_CHECKING:
-    from ..engine import Context
+    from .base import Context
 
 _TASK_FIX = ("keep a reference and add a done callback that retrieves its exception "
              "(`task.add_done_callback(...)` calling `task.exception()`), await it, or use "

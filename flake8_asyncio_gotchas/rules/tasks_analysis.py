@@ -15,7 +15,7 @@ from ..names import Scope, format_call
 from ..walk import children, descendants
 
 if TYPE_CHECKING:
-    from ..engine import Context
+    from .base import Context
 
 
 def task_factory(ctx: "Context", call: cst.Call, scope: Optional[Scope] = None

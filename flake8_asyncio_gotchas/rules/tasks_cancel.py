@@ -13,7 +13,7 @@ from ..names import Scope
 from ..walk import children, descendants
 
 if TYPE_CHECKING:
-    from ..engine import Context
+    from .base import Context
 
 Handler = Union[cst.ExceptHandler, cst.ExceptStarHandler]
 _SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
@@ -193,4 +193,8 @@ _BOUNDED = (cst.Try, cst.TryStar, cst.With)
 
 
 def cancellations(ctx: "Context") -> Cancellations:
-    return ctx.shared_work("cancellations", Cancellations)
+    """The file's one `Cancellations`, shared by AIO402 and AIO403 (made by the first)."""
+    found = ctx.shared.get("cancellations")
+    if found is None:
+        found = ctx.shared["cancellations"] = Cancellations(ctx)
+    return found

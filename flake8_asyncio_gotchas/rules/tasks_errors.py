@@ -16,7 +16,7 @@ from .tasks_handles import holds_task
 from .tasks_starts import coroutine_argument
 
 if TYPE_CHECKING:
-    from ..engine import Context
+    from .base import Context
 
 
 def runs_own_error_handler(ctx: "Context", factory: str, call: cst.Call) -> bool:

@@ -16,7 +16,7 @@ from ..names import Binding, Scope
 from .tasks_analysis import is_none, last_name, task_factory
 
 if TYPE_CHECKING:
-    from ..engine import Context
+    from .base import Context
 
 
 def holds_task(ctx: "Context", expr: cst.BaseExpression, scope: Optional[Scope] = None,

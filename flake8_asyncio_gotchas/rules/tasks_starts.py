@@ -14,7 +14,7 @@ from ..walk import children, descendants
 from .tasks_analysis import last_name, task_factory
 
 if TYPE_CHECKING:
-    from ..engine import Context
+    from .base import Context
 
 # Calls that run the coroutine they are given as a task of its own, to its end.
 _TASK_RUNNERS = frozenset({"create_task", "ensure_future", "run", "run_until_complete"})

@@ -1,33 +1,30 @@
-"""What the AIO2xx rules share for one file: which calls block, and the sync-helper call graph.
+"""AIO200-AIO207 decided: which calls block the event loop, and the sync-helper call graph.
 
-Every AIO2xx rule asks `analysis(ctx)` about the node it visits; the first to ask does the
-work, the others get the same answer (the engine calls all rules on a node before moving on).
-During the walk the analysis records, for every same-module sync function, the blocking calls
-in its own body and its calls to other same-module sync functions; `chains()` resolves that
-graph once, at the end, for AIO206.
+`BlockingChecker` visits every call and `with` once for the whole family and reports any of
+its codes: the code of a blocking call is its catalogue entry's (`calls/blocking.py`, with the
+options applied: `Catalogue`), so AIO200-AIO205 and AIO207 are one decision. During the walk
+it also records, for every same-module sync function, the blocking calls in its own body and
+its calls to other same-module sync functions; at the end of the file it reports the calls
+whose blocking depends on the rest of the module (a socket made non-blocking, a queue checked
+for items), then resolves the helper graph once for AIO206.
 """
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING, Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple
+from typing import Callable, Dict, FrozenSet, List, NamedTuple, Optional, Sequence, Set, Tuple, Type
 
 import libcst as cst
 
-from ..calls.blocking import SHORT_HOLD_LOCKS, Blocking
+from ..calls.blocking import (CHAIN_CODES, IN_MEMORY_FILES, QUEUE_CHECKS, SHORT_HOLD_LOCKS,
+                              SQLITE_CONNECT, Blocking, When, catalogue_for)
 from ..index import PASS_THROUGH_DECORATORS
-from ..names import LOCAL_PREFIX, Scope, dotted_name, self_class
+from ..names import LOCAL_PREFIX, Scope, dotted_name, format_call, self_class
+from ..options import BLOCKING_CALLS, NONBLOCKING_CALLS
+from ..syntax import alternatives, argument, has_suspension_point, is_false, literal_number
 from ..walk import descendants
-from .blocking_catalogue import (BLOCKING_OPTION, NONBLOCKING_OPTION, alternatives, argument,
-                                 catalogue_for, is_false, literal_number)
-from .hogging_loops import has_suspension_point
+from .base import Checker, Context, Positions, Rule
 
-if TYPE_CHECKING:
-    from ..engine import Context
-
-# Codes whose calls make a sync helper blocking (AIO206).
-CHAIN_CODES = frozenset({"AIO200", "AIO201", "AIO202", "AIO203", "AIO204"})
-_IN_MEMORY_FILES = frozenset({"io.BytesIO", "io.StringIO"})
-_SQLITE_CONNECT = frozenset({"sqlite3.connect", "sqlite3.dbapi2.connect"})
+HELPER_CHAIN = "AIO206"
 
 
 # -- findings ---------------------------------------------------------------------------------
@@ -35,9 +32,9 @@ _SQLITE_CONNECT = frozenset({"sqlite3.connect", "sqlite3.dbapi2.connect"})
 # An object wherever it is named: (id of its binding scope or class, name or "self.attr"),
 # tagged with what the module may do to it that makes the call return at once.
 ObjectKey = Tuple[int, str]
-# ("socket", key): made non-blocking; ("queue", key): checked for items; ("lock", key): held
-# only for short critical sections.
-Condition = Tuple[str, ObjectKey]
+# (When.SOCKET, key): made non-blocking; (When.QUEUE, key): checked for items; (None, key):
+# a lock held only for short critical sections.
+Condition = Tuple[Optional[When], ObjectKey]
 
 
 class Hit(NamedTuple):
@@ -67,59 +64,62 @@ class Chain(NamedTuple):
     hit: Hit                             # the blocking call at the end
 
 
-class BlockingAnalysis:
-    """Per-file state shared by the AIO2xx rules (see the module docstring)."""
+class BlockingChecker(Checker):
+    """The AIO2xx family's one visitor (see the module docstring)."""
 
-    def __init__(self, ctx: "Context") -> None:
-        self.ctx = ctx
+    def __init__(self, ctx: Context, rules: Sequence[Type[Rule]]) -> None:
+        super().__init__(ctx, rules)
         self.names = ctx.names
         settings = ctx.settings
-        self.catalogue = catalogue_for(tuple(settings.get(BLOCKING_OPTION) or ()),
-                                       tuple(settings.get(NONBLOCKING_OPTION) or ()))
+        self.catalogue = catalogue_for(BLOCKING_CALLS.value(settings),
+                                       NONBLOCKING_CALLS.value(settings))
         self._wildcards = self._imported_wildcards()
-        self._last_node: Optional[cst.CSTNode] = None
-        self._last_hits: List[Hit] = []
+        self.deferred: List[Hit] = []     # decided once the whole file is seen
         self.helpers: Dict[cst.FunctionDef, Helper] = {}
         self.async_calls: List[Tuple[cst.Call, cst.FunctionDef]] = []
         self.cleared: Set[Condition] = set()
         # Locks some code holds across a blocking call, an await or a helper call, or takes
         # with an explicit `acquire()` (held for as long as it likes).
         self.held_long: Set[ObjectKey] = set()
-        self._chains: Optional[List[Chain]] = None
 
     def _imported_wildcards(self) -> FrozenSet[str]:
         """Wildcard types whose top-level package this module imports somewhere."""
         if not self.catalogue.wildcard_types:
             return frozenset()
-        packages = set()
-        stack = [self.names.module_scope]
-        while stack:
-            scope = stack.pop()
-            stack.extend(scope.children)
-            for bindings in scope.bindings.values():
-                for binding in bindings:
-                    if binding.kind == "import" and binding.qualname:
-                        packages.add(binding.qualname.split(".")[0])
+        packages = {name.split(".")[0] for name in self.ctx.imported_names}
         return frozenset(kind for kind in self.catalogue.wildcard_types
                          if kind.split(".")[0] in packages)
 
     # -- the walk ------------------------------------------------------------------------------
 
-    def hits(self, node: cst.CSTNode) -> List[Hit]:
-        """Blocking calls `node` (a Call or With) makes directly in an async def body.
+    def visit_Call(self, node: cst.Call) -> None:
+        self._report_hits(self._visit_call(node))
 
-        Also records what sync functions do, for AIO206. Computed once per node.
-        """
-        if node is self._last_node:
-            return self._last_hits
-        if isinstance(node, cst.Call):
-            found = self._visit_call(node)
-        elif isinstance(node, cst.With):
-            found = self._visit_with(node)
-        else:
-            found = []
-        self._last_node, self._last_hits = node, found
-        return found
+    def visit_With(self, node: cst.With) -> None:
+        self._report_hits(self._visit_with(node))
+
+    def _report_hits(self, hits: List[Hit]) -> None:
+        """The blocking calls a Call or With makes directly in an async def body: reported
+        now, or at the end of the file when the rest of the module may make them quick."""
+        for hit in hits:
+            if not self.wants(hit.code):
+                continue
+            if hit.unless is not None:
+                self.deferred.append(hit)
+            else:
+                self._report(hit)
+
+    def _report(self, hit: Hit) -> None:
+        self.report(hit.code, hit.node, what=hit.what, instead=hit.instead)
+
+    def finish(self) -> None:
+        for hit in self.deferred:
+            if self.still_blocks(hit):
+                self._report(hit)
+        if self.wants(HELPER_CHAIN):
+            for chain in self.chains():
+                self.report_with_positions(HELPER_CHAIN, chain.call, (chain.hit.node,),
+                                           _chain_renderer(chain))
 
     def _function(self) -> Tuple[Optional[cst.FunctionDef], bool]:
         function = self.ctx.scope.function
@@ -162,7 +162,7 @@ class BlockingAnalysis:
                 if self._holds_long(node.body, scope):
                     self.held_long.add(key)
                 if not is_async:
-                    hit = hit._replace(unless=("lock", key))
+                    hit = hit._replace(unless=(None, key))
             found.append(hit)
         if is_async:
             return found
@@ -217,7 +217,7 @@ class BlockingAnalysis:
         if entry is None or name is None or not self._blocks(entry, call, scope):
             return None
         unless = None
-        if entry.when in ("socket", "queue") and isinstance(func, cst.Attribute):
+        if entry.when in (When.SOCKET, When.QUEUE) and isinstance(func, cst.Attribute):
             key = self._object_key(func.value, scope)
             unless = (entry.when, key) if key is not None else None
         return Hit(call, entry.code, "`%s()`" % name, "%s()" % name, entry.instead, unless)
@@ -229,10 +229,10 @@ class BlockingAnalysis:
         entry = self.catalogue.lookup(kind + ".__enter__")
         if entry is None:
             return None
-        if entry.when == "on_disk" and (
+        if entry.when is When.ON_DISK and (
                 self._made_in_memory(expr, scope) or (
                     isinstance(expr, cst.Call)
-                    and self.names.qualname(expr.func, scope) in _SQLITE_CONNECT)):
+                    and self.names.qualname(expr.func, scope) in SQLITE_CONNECT)):
             return None     # `with sqlite3.connect(...)`: the connect call is the finding
         return Hit(expr, entry.code, "`with` on a `%s`" % kind,
                    "with %s" % (dotted_name(expr) or "…"), entry.instead, None)
@@ -281,29 +281,28 @@ class BlockingAnalysis:
 
     def _blocks(self, entry: Blocking, call: cst.Call, scope: Scope) -> bool:
         """False when the arguments make the call return at once."""
-        if entry.flag is not None and is_false(argument(call, entry.flag)):
+        if entry.flag is not None and is_false(argument(call, *entry.flag)):
             return False
-        if entry.timeout is not None and literal_number(argument(call, entry.timeout)) == 0:
+        if entry.timeout is not None and literal_number(argument(call, *entry.timeout)) == 0:
             return False
         if entry.options is not None:
-            options = argument(call, entry.options)
+            options = argument(call, *entry.options)
             if options is not None and self._names_flag(options, scope, entry.quick_flags, 0):
                 return False
-        when = entry.when
-        if when == "p_wait":
-            mode = argument(call, ("mode", 0))
-            return mode is not None and self.names.qualname(mode, scope) == "os.P_WAIT"
-        if when == "connects":
-            return any(arg.keyword is None or arg.keyword.value == "host" for arg in call.args)
-        if when == "file":
-            return self._opens_named_file(call, scope)
-        if when == "bounded":
-            return self._bounded_queue(call, scope)
-        if when == "sleep":
-            return literal_number(argument(call, ("secs", 0))) != 0 or self._spins()
-        if when == "on_disk":
-            return not self._in_memory_database(call, scope)
-        return True
+        return self._CONDITIONS[entry.when](self, call, scope)
+
+    def _p_wait(self, call: cst.Call, scope: Scope) -> bool:
+        mode = argument(call, "mode", 0)
+        return mode is not None and self.names.qualname(mode, scope) == "os.P_WAIT"
+
+    def _connects(self, call: cst.Call, scope: Scope) -> bool:
+        return any(arg.keyword is None or arg.keyword.value == "host" for arg in call.args)
+
+    def _sleeps(self, call: cst.Call, scope: Scope) -> bool:
+        return literal_number(argument(call, "secs", 0)) != 0 or self._spins()
+
+    def _on_disk(self, call: cst.Call, scope: Scope) -> bool:
+        return not self._in_memory_database(call, scope)
 
     def _spins(self) -> bool:
         """Whether the call being visited is in a loop (of its own function) that never
@@ -335,17 +334,17 @@ class BlockingAnalysis:
     def _opens_named_file(self, call: cst.Call, scope: Scope) -> bool:
         if any(arg.keyword is not None and arg.keyword.value == "fileobj" for arg in call.args):
             return False
-        first = argument(call, ("file", 0)) or argument(call, ("name", 0))
+        first = argument(call, "file", 0) or argument(call, "name", 0)
         if first is None:
             return False
         if isinstance(first, cst.Call):
-            return self.names.qualname(first.func, scope) not in _IN_MEMORY_FILES
-        return self.names.instance_type(first, scope) not in _IN_MEMORY_FILES
+            return self.names.qualname(first.func, scope) not in IN_MEMORY_FILES
+        return self.names.instance_type(first, scope) not in IN_MEMORY_FILES
 
     def _in_memory_database(self, call: cst.Call, scope: Scope) -> bool:
         """`sqlite3.connect(":memory:")`, or a method of a connection (or of a cursor of a
         connection) made that way: no file is touched."""
-        if self.names.qualname(call.func, scope) in _SQLITE_CONNECT:
+        if self.names.qualname(call.func, scope) in SQLITE_CONNECT:
             return self._opens_memory(call, scope)
         return isinstance(call.func, cst.Attribute) and self._made_in_memory(call.func.value,
                                                                              scope)
@@ -356,7 +355,7 @@ class BlockingAnalysis:
             origin = self._origin_call(expr, scope)
             if origin is None:
                 return False
-            if self.names.qualname(origin.func, scope) in _SQLITE_CONNECT:
+            if self.names.qualname(origin.func, scope) in SQLITE_CONNECT:
                 return self._opens_memory(origin, scope)
             if not isinstance(origin.func, cst.Attribute):
                 return False
@@ -367,7 +366,7 @@ class BlockingAnalysis:
         """Whether the database may be in memory: `":memory:"`, `"file::memory:"`,
         `"file:x?mode=memory"`, or an expression (or a value of the name) that says memory
         (`generate_in_memory_db_uri()`): precision first."""
-        database = argument(connect, ("database", 0))
+        database = argument(connect, "database", 0)
         if database is None:
             return False
         candidates: List[cst.CSTNode] = [database]
@@ -386,7 +385,7 @@ class BlockingAnalysis:
         origin = self._origin_call(func.value, scope)
         if origin is None:
             return False
-        maxsize = argument(origin, ("maxsize", 0))
+        maxsize = argument(origin, "maxsize", 0)
         return maxsize is not None and literal_number(maxsize) != 0
 
     def _origin_call(self, expr: cst.BaseExpression, scope: Scope) -> Optional[cst.Call]:
@@ -416,13 +415,13 @@ class BlockingAnalysis:
             if key is not None:
                 self.held_long.add(key)
             return
-        if method in ("empty", "qsize"):
-            kind = "queue"
+        if method in QUEUE_CHECKS:
+            kind = When.QUEUE
         elif method in ("setblocking", "settimeout") and len(call.args) == 1:
             value = call.args[0].value
             if not (is_false(value) if method == "setblocking" else literal_number(value) == 0):
                 return
-            kind = "socket"
+            kind = When.SOCKET
         else:
             return
         key = self._object_key(func.value, self.ctx.scope)
@@ -443,7 +442,7 @@ class BlockingAnalysis:
 
     def still_blocks(self, hit: Hit) -> bool:
         """At the end of the file: whether nothing the module does makes the call quick."""
-        if hit.unless is not None and hit.unless[0] == "lock":
+        if hit.unless is not None and hit.unless[0] is None:      # a lock
             return hit.unless[1] in self.held_long
         return hit.unless is None or hit.unless not in self.cleared
 
@@ -472,8 +471,6 @@ class BlockingAnalysis:
 
     def chains(self) -> List[Chain]:
         """For each call from an async def to a blocking helper: the shortest chain."""
-        if self._chains is not None:
-            return self._chains
         # Shortest distance from each helper to a blocking call, by a breadth-first search
         # backwards from the helpers that block themselves (cycles are visited once).
         first_hit: Dict[cst.FunctionDef, Hit] = {}
@@ -505,10 +502,30 @@ class BlockingAnalysis:
                 hop, current = step[current]
                 hops.append(hop)
             found.append(Chain(call, tuple(hops), first_hit[current]))
-        self._chains = found
         return found
 
+    # What each `When` condition asks of the call (a test checks that none is missing).
+    _CONDITIONS: Dict[When, Callable[["BlockingChecker", cst.Call, Scope], bool]] = {
+        When.ALWAYS: lambda self, call, scope: True,
+        When.SOCKET: lambda self, call, scope: True,     # decided at the end: `unless`
+        When.QUEUE: lambda self, call, scope: True,      # decided at the end: `unless`
+        When.P_WAIT: _p_wait,
+        When.CONNECTS: _connects,
+        When.FILE: _opens_named_file,
+        When.BOUNDED: _bounded_queue,
+        When.SLEEP: _sleeps,
+        When.ON_DISK: _on_disk,
+    }
 
-def analysis(ctx: "Context") -> BlockingAnalysis:
-    """The file's shared analysis, made by the first AIO2xx rule that asks."""
-    return ctx.shared_work("blocking", BlockingAnalysis)
+
+def _chain_renderer(chain: Chain) -> Callable[[str, Positions], str]:
+    """AIO206's message: the chain of calls, and the line of the blocking call at its end."""
+    callee = format_call(chain.call.func)
+    names = ["%s()" % callee] + ["%s()" % format_call(hop.func) for hop in chain.hops]
+    names.append(chain.hit.written)
+    text = " -> ".join("`%s`" % name for name in names)
+
+    def render(template: str, positions: Positions) -> str:
+        line = positions.get(chain.hit.node, ("?",))[0]
+        return template.format(call="%s()" % callee, chain=text, line=line, callee=callee)
+    return render
