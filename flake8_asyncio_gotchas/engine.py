@@ -27,9 +27,11 @@ from typing import (Any, Callable, Dict, List, Mapping, Optional, Sequence, Tupl
 
 import libcst as cst
 
+from . import summary_cache
 from .fast_path import may_contain_findings
 from .index import CoroutineIndex
 from .names import Resolver, Scope, collect_scopes
+from .options import CACHE_DIR
 from .peers import drop_peer_suppressed
 from .positions import locate
 from .rules.base import Finding, Rule
@@ -254,6 +256,7 @@ def analyse(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
     if module is None:
         LOG.info("%s skipped: libcst cannot parse it", filename)
         return None
+    summary_cache.configure(CACHE_DIR.value(settings))    # before the index looks modules up
     ctx = Context(module, collect_scopes(module), filename, settings)
     rules = [rule_class(ctx) for rule_class in rule_classes]
     _walk(ctx, rules)

@@ -15,6 +15,8 @@ from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple, 
 
 from .calls.coroutines import (NEUTRAL_BASES, STDLIB_COROUTINE_FUNCTIONS, OVERLOAD_DECORATORS,
                                PASS_THROUGH_CLASS_WRAPPERS, PASS_THROUGH_DECORATORS)
+from .installed import is_stdlib, site_directories
+from .summary_cache import SummaryCache, cache_for
 
 MAX_DEPTH = 8
 _PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py")
@@ -223,8 +225,11 @@ def _is_file(path: str) -> bool:
     return found
 
 
-def load_summary(path: str) -> Optional[ModuleSummary]:
-    """The summary of the module file at `path`, cached by (mtime, size); None if unreadable."""
+def load_summary(path: str, cache: Optional[SummaryCache] = None) -> Optional[ModuleSummary]:
+    """The summary of the module file at `path`, cached by (mtime, size); None if unreadable.
+
+    Cached per process, and in `cache` (on disk, between runs) when one is given.
+    """
     try:
         stat = os.stat(path)
     except OSError:
@@ -233,12 +238,16 @@ def load_summary(path: str) -> Optional[ModuleSummary]:
     cached = _summaries.get(path)
     if cached is not None and cached[0] == key:
         return cached[1]
-    try:
-        with open(path, "rb") as stream:
-            source = stream.read().decode("utf-8", "replace")
-    except OSError:
-        return None
-    summary = summarize(source, path)
+    summary = cache.read(path, key) if cache is not None else None
+    if not isinstance(summary, ModuleSummary):
+        try:
+            with open(path, "rb") as stream:
+                source = stream.read().decode("utf-8", "replace")
+        except OSError:
+            return None
+        summary = summarize(source, path)
+        if cache is not None:
+            cache.write(path, key, summary)
     _summaries[path] = (key, summary)
     return summary
 
@@ -246,6 +255,24 @@ def load_summary(path: str) -> Optional[ModuleSummary]:
 # -- finding first-party modules on disk ------------------------------------------------------
 
 _roots_cache: Dict[str, List[str]] = {}
+_project_root_cache: Dict[str, Optional[str]] = {}
+
+
+def project_root(directory: str) -> Optional[str]:
+    """The nearest directory from `directory` up with pyproject.toml, setup.cfg or setup.py."""
+    if directory in _project_root_cache:
+        return _project_root_cache[directory]
+    current, found = directory, None
+    while True:
+        if any(_is_file(os.path.join(current, marker)) for marker in _PROJECT_MARKERS):
+            found = current
+            break
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    _project_root_cache[directory] = found
+    return found
 
 
 def import_roots(directory: str) -> List[str]:
@@ -262,17 +289,11 @@ def import_roots(directory: str) -> List[str]:
     while _is_file(os.path.join(top, "__init__.py")) and os.path.dirname(top) != top:
         top = os.path.dirname(top)
     roots = [top]
-    current = directory
-    while True:
-        if any(_is_file(os.path.join(current, marker)) for marker in _PROJECT_MARKERS):
-            for root in (current, os.path.join(current, "src")):
-                if root not in roots and os.path.isdir(root):
-                    roots.append(root)
-            break
-        parent = os.path.dirname(current)
-        if parent == current:
-            break
-        current = parent
+    project = project_root(directory)
+    if project is not None:
+        for root in (project, os.path.join(project, "src")):
+            if root not in roots and os.path.isdir(root):
+                roots.append(root)
     _roots_cache[directory] = roots
     return roots
 
@@ -286,6 +307,30 @@ def _find_module(base: str, parts: List[str], allow_package_itself: bool
             if _is_file(candidate):
                 return candidate, parts[size:]
     return None
+
+
+_Found = Optional[Tuple[str, List[str]]]         # a module file, and the attributes left
+_installed_cache: Dict[Tuple[Tuple[str, ...], Tuple[str, ...]], _Found] = {}
+
+
+def _find_installed(parts: List[str]) -> _Found:
+    """`_find_module` in the environment's site-packages (the standard library aside).
+
+    A compiled module (`.so`) or a stub-only package has no `.py` to read: not found.
+    Cached per process: every file of a run asks for the same few packages.
+    """
+    if not parts or is_stdlib(parts[0]):
+        return None
+    sites = site_directories()
+    key = (sites, tuple(parts))
+    if key not in _installed_cache:
+        found = None
+        for site in sites:
+            found = _find_module(site, parts, allow_package_itself=False)
+            if found is not None:
+                break
+        _installed_cache[key] = found
+    return _installed_cache[key]
 
 
 class FunctionEntry(NamedTuple):
@@ -318,6 +363,7 @@ class ProjectModules:
             if os.path.isdir(directory):
                 self.directory = directory
         self.roots = import_roots(self.directory) if self.directory else []
+        self.cache = cache_for(project_root(self.directory)) if self.directory else None
 
     def lookup(self, qualname: str, from_dir: Optional[str] = None, depth: int = 0
                ) -> Optional[Entry]:
@@ -340,12 +386,14 @@ class ProjectModules:
                 found = _find_module(root, parts, allow_package_itself=False)
                 if found is not None:
                     break
+            else:
+                found = _find_installed(parts)
         if found is None:
             return None
         return self._in_module(found[0], found[1], depth + 1)
 
     def _in_module(self, path: str, attrs: List[str], depth: int) -> Optional[Entry]:
-        summary = load_summary(path)
+        summary = load_summary(path, self.cache)
         if summary is None or depth > MAX_DEPTH:
             return None
         if not attrs:
