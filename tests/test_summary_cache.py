@@ -335,4 +335,3 @@ def test_git_sees_no_cache_file(tmp_path: Path) -> None:
                             capture_output=True, text=True, cwd=str(tmp_path), check=True)
     assert summary_cache.DIRNAME not in status.stdout
     assert "pkg/service.py" in status.stdout
-
