@@ -28,9 +28,11 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type
 
 import libcst as cst
 
+from . import summary_cache
 from .fast_path import may_contain_findings
 from .modules import ProjectModules
 from .names import Scope, collect_scopes
+from .options import CACHE_DIR
 from .peers import drop_peer_suppressed
 from .positions import locate
 from .rules.base import Context, Finding, Rule, Visitor
@@ -229,6 +231,7 @@ def analyse(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
     if module is None:
         LOG.info("%s skipped: libcst cannot parse it", filename)
         return None
+    summary_cache.configure(CACHE_DIR.value(settings))    # before the index looks modules up
     ctx = Context(module, collect_scopes(module, ProjectModules(filename)), filename, settings)
     active = visitors(ctx, rule_classes)
     _walk(ctx, active)

@@ -1,11 +1,13 @@
-"""Other first-party modules of the linted project, found on disk and summarised with `ast`.
+"""Other modules of the linted project and installed packages, found on disk, read with `ast`.
 
 What `index.CoroutineIndex` needs to know about a module it does not lint: its module-level
 async defs, its classes (methods and bases), and what it imports or re-exports. A module is found
 from the linted file's path (packages with `__init__.py`, the directory holding pyproject.toml /
-setup.cfg / setup.py, and its `src/`), parsed with `ast.parse` (never imported or executed), and
-its summary cached per process keyed by path, mtime and size, so that `flake8 -j` over a package
-reads each module once per worker.
+setup.cfg / setup.py, and its `src/`), then in the site-packages of the environment running
+flake8 (`installed.py`; the standard library aside), parsed with `ast.parse` (never imported or
+executed). Its summary is cached per process keyed by path, mtime and size, so that `flake8 -j`
+over a package reads each module once per worker, and on disk between runs
+(`summary_cache.py`), so that an editor's new flake8 process on every save parses none again.
 """
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from .calls import FACTORY_RETURNS
 from .calls.coroutines import (COROUTINE_ANNOTATIONS, NEUTRAL_BASES, STDLIB_COROUTINE_FUNCTIONS,
                                OVERLOAD_DECORATORS,
                                PASS_THROUGH_CLASS_WRAPPERS, PASS_THROUGH_DECORATORS)
+from .installed import is_stdlib, site_directories
+from .summary_cache import SummaryCache, cache_for
 
 MAX_DEPTH = 8
 _PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py")
@@ -26,8 +30,7 @@ _NO_FILE = frozenset({"", "-", "stdin", "<stdin>"})
 
 # -- summaries of other modules (ast, cached per process) -------------------------------------
 
-# Bumped whenever what a summary holds changes (on-disk caches key on it).
-SUMMARY_FORMAT = 2
+# When what a summary holds changes, bump `summary_cache.FORMAT_VERSION` (caches key on it).
 
 # Types in summaries are written as in the source, as dotted names: "Connection" is what an
 # annotation names, "Connection()" what calling that name returns (a constructor or a function,
@@ -380,8 +383,11 @@ def _is_file(path: str) -> bool:
     return found
 
 
-def load_summary(path: str) -> Optional[ModuleSummary]:
-    """The summary of the module file at `path`, cached by (mtime, size); None if unreadable."""
+def load_summary(path: str, cache: Optional[SummaryCache] = None) -> Optional[ModuleSummary]:
+    """The summary of the module file at `path`, cached by (mtime, size); None if unreadable.
+
+    Cached per process, and in `cache` (on disk, between runs) when one is given.
+    """
     try:
         stat = os.stat(path)
     except OSError:
@@ -390,12 +396,16 @@ def load_summary(path: str) -> Optional[ModuleSummary]:
     cached = _summaries.get(path)
     if cached is not None and cached[0] == key:
         return cached[1]
-    try:
-        with open(path, "rb") as stream:
-            source = stream.read().decode("utf-8", "replace")
-    except OSError:
-        return None
-    summary = summarize(source, path)
+    summary = cache.read(path, key) if cache is not None else None
+    if not isinstance(summary, ModuleSummary):
+        try:
+            with open(path, "rb") as stream:
+                source = stream.read().decode("utf-8", "replace")
+        except OSError:
+            return None
+        summary = summarize(source, path)
+        if cache is not None:
+            cache.write(path, key, summary)
     _summaries[path] = (key, summary)
     return summary
 
@@ -403,6 +413,24 @@ def load_summary(path: str) -> Optional[ModuleSummary]:
 # -- finding first-party modules on disk ------------------------------------------------------
 
 _roots_cache: Dict[str, List[str]] = {}
+_project_root_cache: Dict[str, Optional[str]] = {}
+
+
+def project_root(directory: str) -> Optional[str]:
+    """The nearest directory from `directory` up with pyproject.toml, setup.cfg or setup.py."""
+    if directory in _project_root_cache:
+        return _project_root_cache[directory]
+    current, found = directory, None
+    while True:
+        if any(_is_file(os.path.join(current, marker)) for marker in _PROJECT_MARKERS):
+            found = current
+            break
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    _project_root_cache[directory] = found
+    return found
 
 
 def import_roots(directory: str) -> List[str]:
@@ -419,17 +447,11 @@ def import_roots(directory: str) -> List[str]:
     while _is_file(os.path.join(top, "__init__.py")) and os.path.dirname(top) != top:
         top = os.path.dirname(top)
     roots = [top]
-    current = directory
-    while True:
-        if any(_is_file(os.path.join(current, marker)) for marker in _PROJECT_MARKERS):
-            for root in (current, os.path.join(current, "src")):
-                if root not in roots and os.path.isdir(root):
-                    roots.append(root)
-            break
-        parent = os.path.dirname(current)
-        if parent == current:
-            break
-        current = parent
+    project = project_root(directory)
+    if project is not None:
+        for root in (project, os.path.join(project, "src")):
+            if root not in roots and os.path.isdir(root):
+                roots.append(root)
     _roots_cache[directory] = roots
     return roots
 
@@ -443,6 +465,30 @@ def _find_module(base: str, parts: List[str], allow_package_itself: bool
             if _is_file(candidate):
                 return candidate, parts[size:]
     return None
+
+
+_Found = Optional[Tuple[str, List[str]]]         # a module file, and the attributes left
+_installed_cache: Dict[Tuple[Tuple[str, ...], Tuple[str, ...]], _Found] = {}
+
+
+def _find_installed(parts: List[str]) -> _Found:
+    """`_find_module` in the environment's site-packages (the standard library aside).
+
+    A compiled module (`.so`) or a stub-only package has no `.py` to read: not found.
+    Cached per process: every file of a run asks for the same few packages.
+    """
+    if not parts or is_stdlib(parts[0]):
+        return None
+    sites = site_directories()
+    key = (sites, tuple(parts))
+    if key not in _installed_cache:
+        found = None
+        for site in sites:
+            found = _find_module(site, parts, allow_package_itself=False)
+            if found is not None:
+                break
+        _installed_cache[key] = found
+    return _installed_cache[key]
 
 
 class FunctionEntry(NamedTuple):
@@ -488,6 +534,7 @@ class ProjectModules:
             if os.path.isdir(directory):
                 self.directory = directory
         self.roots = import_roots(self.directory) if self.directory else []
+        self.cache = cache_for(project_root(self.directory)) if self.directory else None
         self._found: Dict[str, Optional[Entry]] = {}
 
     def find(self, qualname: str) -> Optional[Entry]:
@@ -520,12 +567,14 @@ class ProjectModules:
                 found = _find_module(root, parts, allow_package_itself=False)
                 if found is not None:
                     break
+            else:
+                found = _find_installed(parts)
         if found is None:
             return None
         return self._in_module(found[0], found[1], depth + 1)
 
     def _in_module(self, path: str, attrs: List[str], depth: int) -> Optional[Entry]:
-        summary = load_summary(path)
+        summary = load_summary(path, self.cache)
         if summary is None or depth > MAX_DEPTH:
             return None
         if not attrs:

@@ -180,7 +180,23 @@ CHECK_SCRIPTS = Option(
     "other code.",
     parse_check_tests, metavar="bugs|all")
 
-ENGINE_OPTIONS: Tuple[Option, ...] = (CHECK_TESTS, TEST_PATHS, CHECK_SCRIPTS, SCRIPT_PATHS)
+
+def parse_cache_dir(value: object) -> str:
+    return str(value or "").strip()
+
+
+# Read by modules.py (summary_cache.py), not by one rule.
+CACHE_DIR = Option(
+    "--asyncio-cache-dir", "",
+    "Where the summaries of other modules (first-party and installed packages) are kept "
+    "between runs: by default `.flake8_asyncio_gotchas_cache` in the linted file's project "
+    "root (the nearest directory with pyproject.toml, setup.cfg or setup.py, else the "
+    "current directory); `none` keeps them in memory only. The environment variable "
+    "FLAKE8_ASYNCIO_GOTCHAS_CACHE_DIR takes precedence.",
+    parse_cache_dir, metavar="DIR")
+
+ENGINE_OPTIONS: Tuple[Option, ...] = (
+    CHECK_TESTS, TEST_PATHS, CHECK_SCRIPTS, SCRIPT_PATHS, CACHE_DIR)
 
 # In the order the README lists them.
 ALL_OPTIONS: Tuple[Option, ...] = (

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any, Generator, Iterator, List
 
@@ -43,6 +46,12 @@ def engine_warnings() -> Iterator[List[str]]:
 
 
 def pytest_configure(config: Any) -> None:
+    # Module summaries cached on disk go to a directory of this session's, not to the
+    # repository's own cache: no run reads what an earlier run (of other code) wrote.
+    # Subprocesses (flake8 CLI tests) inherit it. The cache's own tests set their own.
+    session_cache = tempfile.mkdtemp(prefix="aio-summary-cache-")
+    config.add_cleanup(lambda: shutil.rmtree(session_cache, ignore_errors=True))
+    os.environ["FLAKE8_ASYNCIO_GOTCHAS_CACHE_DIR"] = session_cache
     config.addinivalue_line(
         "markers", "rules_may_fail: the test makes rules fail on purpose (engine warnings "
         "allowed)")
