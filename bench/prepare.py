@@ -179,15 +179,26 @@ def fetch_sdist(pkg: Package, root: Path) -> Path:
     return dest
 
 
+# Kept beside the .py files: the project markers that say where the project's root is (a
+# `src/` layout's modules are found from there, as in the user's checkout).
+PROJECT_MARKERS = ("pyproject.toml", "setup.cfg")
+
+
+def _wanted(name: str) -> bool:
+    parts = PurePosixPath(name).parts
+    return name.endswith(".py") or (len(parts) == 2 and parts[1] in PROJECT_MARKERS)
+
+
 def _sdist_py_files(archive: Path) -> list[tuple[str, bytes]]:
-    """(member name, content) of every regular .py file in a .tar.gz or .zip sdist."""
+    """(member name, content) of every regular .py file in a .tar.gz or .zip sdist, and of
+    its top-level project markers."""
     if archive.suffix == ".zip":
         with zipfile.ZipFile(archive) as zf:
-            return [(n, zf.read(n)) for n in zf.namelist() if n.endswith(".py")]
+            return [(n, zf.read(n)) for n in zf.namelist() if _wanted(n)]
     out = []
     with tarfile.open(archive) as tf:
         for member in tf.getmembers():
-            if member.isfile() and member.name.endswith(".py"):
+            if member.isfile() and _wanted(member.name):
                 f = tf.extractfile(member)
                 if f is not None:
                     out.append((member.name, f.read()))

@@ -2,20 +2,25 @@
 
 Known without running anything:
 - `async def` of the same module: module functions, nested functions through enclosing
-  scopes, methods through `self.`/`cls.`/`ClassName.`/`super().` and through instances whose
-  origin is visible (`c = Client()`), inherited from same-module or first-party bases;
+  scopes, methods through `self.`/`cls.`/`ClassName.`/`super().` and through any object whose
+  type `inference.TypeInference` knows (`c = Client()`, `client: Client`, `self.a.b.client`,
+  `await connect()`), inherited from same-module, first-party or installed bases;
 - the standard library's coroutine functions and methods (`calls.STDLIB_COROUTINE_FUNCTIONS`);
-- `async def` in other first-party modules, imported with `from .service import fetch`,
-  `from pkg.service import fetch`, `import pkg.service as s` (re-exports through `__init__.py`,
-  star imports and first-party base classes followed). Modules are found on disk (see
-  `modules.py`), summarised with `ast` (never imported), and cached per process.
+- `async def` in other first-party modules and installed packages, imported with
+  `from .service import fetch`, `from pkg.service import fetch`, `import pkg.service as s`
+  (re-exports through `__init__.py`, star imports and bases followed). Modules are found on
+  disk (see `modules.py`), summarised with `ast` (never imported), and cached per process and
+  on disk (`summary_cache.py`);
+- a sync `def` annotated to return `Coroutine[...]`, a name or attribute annotated
+  `Callable[..., Coroutine[...]]`, and an object whose class has an `async def __call__`.
 
 An `async def` whose decorators may change what a call returns is not assumed to return a
-coroutine: only the pass-through decorators below are trusted. A name bound several times is
-a coroutine function when every binding that may be the one read is an `async def` (which
-bindings those are is `names.Resolver.definitions`' question: in module-level code, the ones
-that reach the read; in a function, all of them). A method looked up through a base class
-that cannot be read (third-party, dynamic) is not assumed to be anything.
+coroutine: only the pass-through decorators below are trusted (a class's metaclass is
+trusted, its decorators only when catalogued). A name bound several times is a coroutine
+function when every binding that may be the one read is an `async def` (which bindings those
+are is `names.Resolver.definitions`' question: in module-level code, the ones that reach the
+read; in a function, all of them). A method looked up through a base class that cannot be read
+(dynamic, compiled, not installed) is not assumed to be anything.
 """
 from __future__ import annotations
 

@@ -4,8 +4,8 @@ One pass over the module (`collect_scopes`) records, for every scope, what each 
 to: an import, a def, a class, a parameter, or an assigned value. Then `Resolver` answers:
 - `qualname(expr, scope)`: the dotted name an expression refers to ("time.sleep"), through
   imports and aliases, with local shadowing (a parameter called `requests` is not the module);
-- `instance_type(expr, scope)`: the type of the object an expression holds when its origin is
-  visible (`s = requests.Session()`, `self._lock = threading.Lock()` anywhere in the class);
+- `instance_type(expr, scope)`: the type of the object an expression holds, asked of
+  `inference.TypeInference` (the owner of types: annotations, constructors, returns, chains);
 - `definition(expr, scope)`: the same-module def or class a name or `self.method` refers to;
   `definitions(expr, scope)`: every one a name may refer to, when it refers to nothing else.
 

@@ -18,10 +18,10 @@ from ..calls.tasks import (CANCELLED_ERRORS, CATCH_ALL_ERRORS, GATHER, SUPPRESS,
 from ..names import Scope, format_call, self_class
 from ..walk import descendants
 from .base import Rule
-from ..syntax import has_suspension_point
+from ..syntax import has_suspension_point, walk_with_parents
 from .tasks_analysis import (Handler, awaited_exprs, getattr_literal, is_cleanup_name,
                              is_logged, is_store, name_observed, observes, single_target,
-                             task_factory, walk_with_parents)
+                             task_factory)
 from .tasks_cancel import cancellations, injects_cancellation, reraises
 from .tasks_errors import loses_no_error, runs_own_error_handler
 from .tasks_handles import holds_task, holds_tasks

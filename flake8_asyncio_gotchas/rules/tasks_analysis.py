@@ -5,14 +5,15 @@ Kept apart from rules/tasks.py so that the rule classes there read as what they 
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Union
 
 import libcst as cst
 
 from ..calls.tasks import (ASYNC_ONLY_FACTORIES, FACTORY_NAMES, LOOP_FACTORY_METHODS,
                            LOOP_NAMES, NON_OBSERVING_METHODS, TASK_FACTORIES)
 from ..names import Scope, format_call
-from ..walk import children, descendants
+from ..syntax import Parents, walk_with_parents
+from ..walk import descendants
 
 if TYPE_CHECKING:
     from .base import Context
@@ -106,23 +107,6 @@ def is_store(node: cst.Name, up: Optional[cst.CSTNode]) -> bool:
                        cst.ImportAlias, cst.Del)):
         return True
     return False
-
-
-Parents = Dict[cst.CSTNode, cst.CSTNode]
-
-
-def walk_with_parents(root: cst.CSTNode) -> Tuple[List[cst.CSTNode], Parents]:
-    """Every node under `root` (nested scopes included) and each one's parent."""
-    parent: Dict[cst.CSTNode, cst.CSTNode] = {}
-    order: List[cst.CSTNode] = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        order.append(node)
-        for kid in children(node):
-            parent[kid] = node
-            stack.append(kid)
-    return order, parent
 
 
 def _ancestors(node: cst.CSTNode, parent: Dict[cst.CSTNode, cst.CSTNode],
