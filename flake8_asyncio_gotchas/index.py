@@ -24,15 +24,27 @@ read; in a function, all of them). A method looked up through a base class that 
 """
 from __future__ import annotations
 
-from typing import Optional
+import ast
+import textwrap
+from typing import Dict, Optional, Union
 
 import libcst as cst
 
 from .calls import STDLIB_COROUTINE_FUNCTIONS
 from .calls.coroutines import (COROUTINE_ANNOTATIONS, NEUTRAL_BASES, OVERLOAD_DECORATORS,
                                PASS_THROUGH_CLASS_WRAPPERS, PASS_THROUGH_DECORATORS)
-from .modules import MAX_DEPTH, ClassEntry, FunctionEntry, ProjectModules
+from .modules import MAX_DEPTH, ClassEntry, FunctionEntry, ProjectModules, wrapper_level
 from .names import LOCAL_PREFIX, Resolver, Scope
+
+
+def _local_wrapper_level(node: Union[cst.FunctionDef, cst.ClassDef]) -> int:
+    """`modules.wrapper_level` of a def or class of the linted file: its source, read with
+    `ast` like every other module's (one reading of what a decorator does)."""
+    try:
+        tree = ast.parse(textwrap.dedent(cst.Module([]).code_for_node(node)))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return 0
+    return wrapper_level(tree.body[0]) if tree.body else 0
 
 
 def _generic(annotation: cst.BaseExpression) -> cst.BaseExpression:
@@ -48,6 +60,7 @@ class CoroutineIndex:
         if resolver.types.project is None:
             resolver.types.project = ProjectModules(filename)
         self.project = resolver.types.project
+        self._levels: Dict[cst.CSTNode, int] = {}
 
     def is_coroutine_def(self, func: cst.FunctionDef, scope: Scope) -> bool:
         """An `async def` (not an async generator), or a `def` annotated to return a
@@ -66,12 +79,30 @@ class CoroutineIndex:
             return False
         for decorator in func.decorators:
             expr = decorator.decorator
+            called = isinstance(expr, cst.Call)
             if isinstance(expr, cst.Call):
                 expr = expr.func
             name = self.names.qualname(expr, scope)
-            if name not in PASS_THROUGH_DECORATORS and name not in OVERLOAD_DECORATORS:
+            if name in PASS_THROUGH_DECORATORS or name in OVERLOAD_DECORATORS:
+                continue
+            if self._wrapper_level(expr, name, scope) != (2 if called else 1):
                 return False
         return True
+
+    def _wrapper_level(self, expr: cst.BaseExpression, name: Optional[str], scope: Scope
+                       ) -> int:
+        """`modules.wrapper_level` of a decorator defined here or in another module."""
+        defined = self.names.definitions(expr, scope)
+        if defined is not None:
+            if len(defined) != 1:
+                return 0
+            if defined[0] not in self._levels:        # once per decorator of the file
+                self._levels[defined[0]] = _local_wrapper_level(defined[0])
+            return self._levels[defined[0]]
+        if name is None or name.startswith(LOCAL_PREFIX):
+            return 0
+        entry = self.project.find(name)
+        return entry.wrapper if isinstance(entry, (FunctionEntry, ClassEntry)) else 0
 
     def is_coroutine_call(self, call: cst.Call, scope: Scope) -> bool:
         """Whether `call` (made in `scope`) calls a coroutine function."""

@@ -55,7 +55,8 @@ class ClassSummary:
 class ModuleSummary:
     """What another module binds at module level: functions, classes, imports, types."""
 
-    __slots__ = ("path", "functions", "classes", "imports", "stars", "types", "returns")
+    __slots__ = ("path", "functions", "classes", "imports", "stars", "types", "returns",
+                 "wrappers")
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -65,6 +66,9 @@ class ModuleSummary:
         self.stars: List[str] = []                    # `from X import *`: X
         self.types: Dict[str, str] = {}               # module variable -> its type
         self.returns: Dict[str, str] = {}             # function -> its return annotation
+        # Decorators that keep a coroutine function one (`wrapper_level`): name -> 1 when used
+        # bare (`@log_duration`), 2 when called (`@Job(name=...)`).
+        self.wrappers: Dict[str, int] = {}
 
 
 _Def = Union[ast.FunctionDef, ast.AsyncFunctionDef]
@@ -150,9 +154,11 @@ def _qualified(head: str, rest: str, imports: Dict[str, str]) -> str:
     return imports.get(head, head) + ("." + rest if rest else "")
 
 
-def _coroutine_defs(defs: List[ast.AST], imports: Dict[str, str]) -> bool:
+def _coroutine_defs(defs: List[ast.AST], imports: Dict[str, str],
+                    wrappers: Optional[Dict[str, int]] = None) -> bool:
     """Whether every binding (overload stubs aside) is a plain `async def`, or a def
-    annotated to return a coroutine."""
+    annotated to return a coroutine, under decorators that keep it one (`wrappers`: this
+    module's own, by name)."""
     real = [node for node in defs if not (
         isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         and OVERLOAD_DECORATORS.intersection(_decorator_names(node, imports)))]
@@ -166,10 +172,62 @@ def _coroutine_defs(defs: List[ast.AST], imports: Dict[str, str]) -> bool:
                 return False
         elif not isinstance(node, ast.AsyncFunctionDef) or _is_generator(node):
             return False
-        if any(name not in PASS_THROUGH_DECORATORS and name not in OVERLOAD_DECORATORS
-               for name in _decorator_names(node, imports)):
-            return False
+        for decorator, name in zip(node.decorator_list, _decorator_names(node, imports)):
+            if name in PASS_THROUGH_DECORATORS or name in OVERLOAD_DECORATORS:
+                continue
+            wanted = 2 if isinstance(decorator, ast.Call) else 1
+            if not wrappers or name is None or wrappers.get(name) != wanted:
+                return False
     return True
+
+
+# -- decorators that keep coroutine functions ------------------------------------------------
+
+def wrapper_level(node: ast.stmt, depth: int = 0) -> int:
+    """What a def or class does to an `async def` it decorates, read from its source:
+    1 when `@node` keeps it a coroutine function (it returns an inner `async def`, or it is
+    typed to return its argument: `def deco(func: F) -> F`), 2 when `@node(...)` does (a
+    factory returning such a decorator, or a class whose `__call__` is one), 0 otherwise."""
+    if isinstance(node, ast.ClassDef):
+        call = next((stmt for stmt in node.body if isinstance(
+            stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "__call__"), None)
+        return 2 if call is not None and wrapper_level(call, depth + 1) == 1 else 0
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return 0
+    returned = _returned_defs(node)
+    if any(isinstance(inner, ast.AsyncFunctionDef) for inner in returned) or _is_identity(node):
+        return 1
+    if depth == 0 and any(wrapper_level(inner, depth + 1) == 1 for inner in returned):
+        return 2
+    return 0
+
+
+def _returned_defs(func: _Def) -> List[_Def]:
+    """The defs made in `func`'s own body that it returns by name (`return wrapper`)."""
+    made = {stmt.name: stmt for stmt in _statements(func.body)
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    found = []
+    stack: List[ast.AST] = list(func.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Return) and isinstance(node.value, ast.Name) \
+                and node.value.id in made:
+            found.append(made[node.value.id])
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                                 ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _is_identity(func: _Def) -> bool:
+    """`def deco(func: F) -> F` (a method's `self` aside): typed to return what it is given."""
+    params = func.args.posonlyargs + func.args.args
+    if params and params[0].arg in ("self", "cls"):
+        params = params[1:]
+    if len(params) != 1 or not isinstance(func.returns, ast.Name):
+        return False
+    annotation = params[0].annotation
+    return isinstance(annotation, ast.Name) and annotation.id == func.returns.id
 
 
 # -- types as written --------------------------------------------------------------------------
@@ -244,7 +302,7 @@ def _self_types(func: _Def, declared: Dict[str, str], inferred: Dict[str, str]) 
         return
     me = args[0].arg
     params = {arg.arg: arg.annotation for arg in args + func.args.kwonlyargs}
-    for node in ast.walk(func):
+    for node in _statements(func.body):      # statements only: assignments are statements
         targets: List[ast.expr]
         if isinstance(node, ast.AnnAssign):
             targets, value = [node.target], node.value
@@ -315,13 +373,17 @@ def summarize(source: str, path: str) -> ModuleSummary:
     imports: Dict[str, str] = {}
     bound = _collect(tree.body, imports, summary.stars)
     for name, nodes in bound.items():
+        level = wrapper_level(nodes[0]) if len(nodes) == 1 else 0  # type: ignore[arg-type]
+        if level:
+            summary.wrappers[name] = level
+    for name, nodes in bound.items():
         if len(nodes) == 1 and isinstance(nodes[0], ast.ClassDef):
-            summary.classes[name] = _summarize_class(nodes[0], imports)
+            summary.classes[name] = _summarize_class(nodes[0], imports, summary.wrappers)
         elif (len(nodes) == 1 and isinstance(nodes[0], ast.Constant)
               and isinstance(nodes[0].value, str)):       # an import's marker: its qualname
             summary.imports[name] = nodes[0].value
         else:
-            summary.functions[name] = _coroutine_defs(nodes, imports)
+            summary.functions[name] = _coroutine_defs(nodes, imports, summary.wrappers)
     _body_types(tree.body, summary.types, summary.returns, {})
     return summary
 
@@ -347,7 +409,8 @@ def _body_types(body: List[ast.stmt], types: Dict[str, str], returns: Dict[str, 
         types.setdefault(name, text)
 
 
-def _summarize_class(node: ast.ClassDef, imports: Dict[str, str]) -> ClassSummary:
+def _summarize_class(node: ast.ClassDef, imports: Dict[str, str],
+                     wrappers: Dict[str, int]) -> ClassSummary:
     summary = ClassSummary()
     for base in node.bases:
         summary.bases.append(_dotted(base.value if isinstance(base, ast.Subscript) else base))
@@ -355,7 +418,7 @@ def _summarize_class(node: ast.ClassDef, imports: Dict[str, str]) -> ClassSummar
     # usually rewrite its methods. A class decorator returns whatever it likes.
     trusted = all(name in PASS_THROUGH_CLASS_WRAPPERS for name in _decorator_names(node, imports))
     for name, nodes in _collect(node.body, None, None).items():
-        summary.methods[name] = trusted and _coroutine_defs(nodes, imports)
+        summary.methods[name] = trusted and _coroutine_defs(nodes, imports, wrappers)
     inferred: Dict[str, str] = {}
     for stmt in _statements(node.body):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -497,6 +560,7 @@ class FunctionEntry(NamedTuple):
     is_coroutine: bool
     module: Optional[ModuleSummary] = None
     returns: str = ""
+    wrapper: int = 0            # as a decorator: `wrapper_level`
 
 
 class ClassEntry(NamedTuple):
@@ -504,6 +568,11 @@ class ClassEntry(NamedTuple):
     module: ModuleSummary
     cls: ClassSummary
     name: str = ""
+
+    @property
+    def wrapper(self) -> int:
+        """As a decorator: `wrapper_level` (2 when its instances' `__call__` keeps coroutines)."""
+        return self.module.wrappers.get(self.name, 0)
 
     @property
     def ref(self) -> str:
@@ -586,7 +655,8 @@ class ProjectModules:
         if name in summary.functions:
             if not rest:
                 return FunctionEntry(summary.functions[name], summary,
-                                     summary.returns.get(name, ""))
+                                     summary.returns.get(name, ""),
+                                     summary.wrappers.get(name, 0))
             # `db.connect` where the module binds `db = Database()`
             held = summary.types.get(name)
             made = self.resolve_type(summary, held, depth + 1) if held else None
