@@ -55,6 +55,13 @@ _COLLECTIONS = frozenset({
     "collections.abc.Collection", "collections.abc.Set", "collections.abc.MutableSet",
     "collections.abc.Iterator", "collections.deque", "typing.Deque",
 })
+_TUPLES = frozenset({"tuple", "typing.Tuple"})
+_MAPPINGS = frozenset({
+    "dict", "typing.Dict", "typing.Mapping", "typing.MutableMapping", "typing.DefaultDict",
+    "typing.OrderedDict", "collections.abc.Mapping", "collections.abc.MutableMapping",
+    "collections.defaultdict", "collections.OrderedDict",
+})
+_MAPPING_GETTERS = frozenset({"get", "pop", "setdefault"})
 _CALLABLES = frozenset({"typing.Callable", "collections.abc.Callable"})
 _PROPERTIES = frozenset({"property", "functools.cached_property", "cached_property"})
 
@@ -142,6 +149,8 @@ class TypeInference:
         if isinstance(expr, cst.Attribute):
             base = self.type_of(expr.value, scope, depth + 1)
             return self.attribute_type(base, expr.attr.value, depth + 1) if base else None
+        if isinstance(expr, cst.Subscript):
+            return self._item_type(expr, scope, depth)
         return None
 
     def method_owner(self, name: str, scope: Scope) -> Optional[Scope]:
@@ -154,6 +163,11 @@ class TypeInference:
         return owner
 
     def _call_type(self, call: cst.Call, scope: Scope, depth: int) -> Optional[str]:
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _MAPPING_GETTERS:
+            held = self._value_type(func.value, scope, depth)  # `peers.get(key)` of dict[K, V]
+            if held is not None:
+                return held
         defined = self.names.definitions(call.func, scope)
         if defined is not None:
             if len(defined) != 1:
@@ -264,6 +278,95 @@ class TypeInference:
             element = value.elements[position]
             if isinstance(element, cst.Element):
                 return self.type_of(element.value, scope, depth + 1)
+            return None
+        part = self._tuple_part(value, position, scope, depth)
+        return self.annotation_type(part[0], part[1], depth + 1) if part else None
+
+    # -- generic containers: read from the declared annotation, element by element ----------
+
+    def declared(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0
+                 ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """The annotation `expr` is declared with (and where to read it), with `Optional`
+        and `| None` taken off: a name's or a same-module class attribute's own annotation,
+        or its part of an annotated tuple it was unpacked from (`a, b = pair`)."""
+        if depth > MAX_DEPTH:
+            return None
+        bindings = self._collection_bindings(expr, scope)
+        if not bindings:
+            return None
+        annotations = [(b.annotation, b.scope) for b in bindings if b.annotation is not None]
+        if annotations:
+            if len({cst.Module([]).code_for_node(a) for a, _ in annotations}) != 1:
+                return None
+            return self._unwrapped(annotations[0][0], annotations[0][1], depth)
+        only = bindings[0]
+        if len(bindings) == 1 and only.kind == "unpack" \
+                and isinstance(only.node, cst.BaseExpression):
+            return self._tuple_part(only.node, only.position, only.scope, depth + 1)
+        return None
+
+    def _unwrapped(self, annotation: cst.BaseExpression, scope: Scope, depth: int
+                   ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """`Optional[X]`, `X | None`, `"X"` -> X (Unions of two types: None)."""
+        for _ in range(MAX_DEPTH):
+            if isinstance(annotation, cst.SimpleString):
+                parsed = _parse_annotation(annotation)
+                if parsed is None:
+                    return None
+                annotation = parsed
+            elif isinstance(annotation, cst.BinaryOperation) \
+                    and isinstance(annotation.operator, cst.BitOr):
+                others = [side for side in (annotation.left, annotation.right)
+                          if not _is_none(side)]
+                if len(others) != 1:
+                    return None
+                annotation = others[0]
+            elif isinstance(annotation, cst.Subscript) and self.names.qualname(
+                    annotation.value, scope) in (_OPTIONAL | _UNION):
+                inner = [arg for arg in _subscript_args(annotation) if not _is_none(arg)]
+                if len(inner) != 1:
+                    return None
+                annotation = inner[0]
+            else:
+                return annotation, scope
+        return None
+
+    def _tuple_part(self, value: cst.BaseExpression, position: int, scope: Scope, depth: int
+                    ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """Element `position` of a value declared `tuple[A, B, C]` (or `tuple[A, ...]`)."""
+        found = self.declared(value, scope, depth + 1)
+        if found is None or not isinstance(found[0], cst.Subscript) \
+                or self.names.qualname(found[0].value, found[1]) not in _TUPLES:
+            return None
+        args = _subscript_args(found[0])
+        if len(args) == 2 and isinstance(args[1], cst.Ellipsis):
+            return self._unwrapped(args[0], found[1], depth)
+        return self._unwrapped(args[position], found[1], depth) if position < len(args) else None
+
+    def _item_type(self, expr: cst.Subscript, scope: Scope, depth: int) -> Optional[str]:
+        """`xs[i]` on a value declared `list[X]` / `Sequence[X]` / `dict[K, X]` /
+        `tuple[A, B]` (a literal index)."""
+        if len(expr.slice) != 1 or not isinstance(expr.slice[0].slice, cst.Index):
+            return None                                      # a slice: another container
+        index = expr.slice[0].slice.value
+        if isinstance(index, cst.Integer) and index.evaluated_value is not None:
+            part = self._tuple_part(expr.value, int(index.evaluated_value), scope, depth)
+            if part is not None:
+                return self.annotation_type(part[0], part[1], depth + 1)
+        return self._value_type(expr.value, scope, depth)
+
+    def _value_type(self, container: cst.BaseExpression, scope: Scope, depth: int
+                    ) -> Optional[str]:
+        """The type of the values of a container declared as a sequence or a mapping."""
+        found = self.declared(container, scope, depth + 1)
+        if found is None or not isinstance(found[0], cst.Subscript):
+            return None
+        generic = self.names.qualname(found[0].value, found[1])
+        args = _subscript_args(found[0])
+        if generic in _MAPPINGS and len(args) == 2:
+            return self.annotation_type(args[1], found[1], depth + 1)
+        if generic in _COLLECTIONS and generic not in _TUPLES and len(args) == 1:
+            return self.annotation_type(args[0], found[1], depth + 1)
         return None
 
     # -- attributes -------------------------------------------------------------------------
