@@ -180,11 +180,18 @@ class CoroutineIndex:
             return False                     # `self.name = …` somewhere: not only the method
         bindings = owner.bindings.get(name)
         if bindings:
-            method = bindings[0].node
-            if len(bindings) == 1 and isinstance(method, cst.FunctionDef):   # a "def" binding
+            # `@overload` stubs describe the one def that follows them: judge that def.
+            real = [b for b in bindings if not self._is_overload(b.node, owner)]
+            method = real[0].node if real else None
+            if len(real) == 1 and isinstance(method, cst.FunctionDef):   # a "def" binding
                 return self._leaves_methods_alone(owner) and self.is_coroutine_def(method, owner)
             return False
         return self._bases_kind(owner, name, depth)
+
+    def _is_overload(self, node: Optional[cst.CSTNode], scope: Scope) -> bool:
+        return isinstance(node, cst.FunctionDef) and any(
+            self.names.qualname(d.decorator, scope) in OVERLOAD_DECORATORS
+            for d in node.decorators)
 
     def _leaves_methods_alone(self, owner: Scope) -> bool:
         """Whether the class's decorators are known not to wrap its methods."""
