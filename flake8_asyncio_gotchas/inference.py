@@ -32,10 +32,11 @@ import libcst as cst
 
 from .calls import FACTORY_RETURNS
 from .calls.coroutines import (AWAITED_RETURNS, AWAITED_TUPLES, COROUTINE_ANNOTATIONS,
-                               STDLIB_ATTRIBUTE_TYPES)
+                               PROPERTY_DECORATORS, STDLIB_ATTRIBUTE_TYPES)
 from .modules import ClassEntry, FunctionEntry, ProjectModules
 from .names import (LOCAL_PREFIX, Binding, Resolver, Scope, cls_class, decorator_names,
                     self_class)
+from .syntax import is_none
 
 # Hops through names, attributes and calls; a cursor of a connection of a module (`cur =
 # conn.cursor()`, `conn = sqlite3.connect(...)`) takes eight.
@@ -63,17 +64,12 @@ _MAPPINGS = frozenset({
 })
 _MAPPING_GETTERS = frozenset({"get", "pop", "setdefault"})
 _CALLABLES = frozenset({"typing.Callable", "collections.abc.Callable"})
-_PROPERTIES = frozenset({"property", "functools.cached_property", "cached_property"})
-
-
-def _is_none(expr: Optional[cst.BaseExpression]) -> bool:
-    return isinstance(expr, cst.Name) and expr.value == "None"
 
 
 def _is_empty(expr: cst.BaseExpression) -> bool:
     """`None`, `[]`, `()`, `{}`: no element to give a type."""
-    return _is_none(expr) or (isinstance(expr, (cst.List, cst.Tuple, cst.Dict, cst.Set))
-                              and not expr.elements)
+    return is_none(expr) or (isinstance(expr, (cst.List, cst.Tuple, cst.Dict, cst.Set))
+                             and not expr.elements)
 
 
 def _subscript_args(node: cst.Subscript) -> List[cst.BaseExpression]:
@@ -97,7 +93,7 @@ def one_type(bindings: List[Binding],
             types.add(of_annotation(binding.annotation, binding.scope))  # type: ignore[arg-type]
     else:
         for binding in bindings:
-            if binding.kind == "assign" and _is_none(binding.node):  # type: ignore[arg-type]
+            if binding.kind == "assign" and is_none(binding.node):
                 continue
             types.add(of_binding(binding))
     if len(types) != 1:
@@ -296,7 +292,7 @@ class TypeInference:
             return None
         annotations = [(b.annotation, b.scope) for b in bindings if b.annotation is not None]
         if annotations:
-            if len({cst.Module([]).code_for_node(a) for a, _ in annotations}) != 1:
+            if not all(a.deep_equals(annotations[0][0]) for a, _ in annotations[1:]):
                 return None
             return self._unwrapped(annotations[0][0], annotations[0][1], depth)
         only = bindings[0]
@@ -317,13 +313,13 @@ class TypeInference:
             elif isinstance(annotation, cst.BinaryOperation) \
                     and isinstance(annotation.operator, cst.BitOr):
                 others = [side for side in (annotation.left, annotation.right)
-                          if not _is_none(side)]
+                          if not is_none(side)]
                 if len(others) != 1:
                     return None
                 annotation = others[0]
             elif isinstance(annotation, cst.Subscript) and self.names.qualname(
                     annotation.value, scope) in (_OPTIONAL | _UNION):
-                inner = [arg for arg in _subscript_args(annotation) if not _is_none(arg)]
+                inner = [arg for arg in _subscript_args(annotation) if not is_none(arg)]
                 if len(inner) != 1:
                     return None
                 annotation = inner[0]
@@ -398,7 +394,7 @@ class TypeInference:
         if found is None or name in local.attributes:
             return True
         return isinstance(found, cst.FunctionDef) \
-            and bool(_PROPERTIES.intersection(self._decorators(found, local)))
+            and bool(PROPERTY_DECORATORS.intersection(self._decorators(found, local)))
 
     def attribute_bindings(self, owner: Scope, name: str) -> List[Binding]:
         """How a same-module class's instances get attribute `name`: its class body and
@@ -412,7 +408,7 @@ class TypeInference:
             if defs:
                 func = defs[0]
                 if len(bindings) == 1 and isinstance(func, cst.FunctionDef) \
-                        and _PROPERTIES.intersection(self._decorators(func, owner)):
+                        and PROPERTY_DECORATORS.intersection(self._decorators(func, owner)):
                     return self.declared_return(func, depth)
                 return None           # a method, or a name bound to a method and more
             return self._type_of_bindings(bindings, depth)
@@ -462,7 +458,7 @@ class TypeInference:
             return parsed is not None and self._makes_coroutines(parsed, scope, depth + 1)
         if isinstance(annotation, cst.BinaryOperation) \
                 and isinstance(annotation.operator, cst.BitOr):
-            others = [side for side in (annotation.left, annotation.right) if not _is_none(side)]
+            others = [side for side in (annotation.left, annotation.right) if not is_none(side)]
             return len(others) == 1 and self._makes_coroutines(others[0], scope, depth + 1)
         if isinstance(annotation, cst.Name):            # a type alias: `Handler = Callable[...]`
             bindings = self.names.bindings(annotation.value, scope) or []
@@ -493,14 +489,14 @@ class TypeInference:
             return self.annotation_type(parsed, scope, depth + 1) if parsed else None
         if isinstance(annotation, cst.BinaryOperation) \
                 and isinstance(annotation.operator, cst.BitOr):
-            others = [side for side in (annotation.left, annotation.right) if not _is_none(side)]
+            others = [side for side in (annotation.left, annotation.right) if not is_none(side)]
             if len(others) != 1:
                 return None
             return self.annotation_type(others[0], scope, depth + 1)
         if isinstance(annotation, cst.Subscript):
             generic = self.names.qualname(annotation.value, scope, depth + 1)
             if generic in _OPTIONAL or generic in _UNION:
-                inner = [arg for arg in _subscript_args(annotation) if not _is_none(arg)]
+                inner = [arg for arg in _subscript_args(annotation) if not is_none(arg)]
                 return self.annotation_type(inner[0], scope, depth + 1) \
                     if len(inner) == 1 else None
             return generic
@@ -548,7 +544,7 @@ class TypeInference:
         """`list[asyncio.Task]`, `Sequence[Task]`, `tuple[Task, ...]` -> the element type."""
         if isinstance(annotation, cst.BinaryOperation) \
                 and isinstance(annotation.operator, cst.BitOr):
-            others = [side for side in (annotation.left, annotation.right) if not _is_none(side)]
+            others = [side for side in (annotation.left, annotation.right) if not is_none(side)]
             return self._element_of_annotation(others[0], scope, depth) \
                 if len(others) == 1 else None
         if not (isinstance(annotation, cst.Subscript)

@@ -17,7 +17,7 @@ from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple, 
 
 from .calls import FACTORY_RETURNS
 from .calls.coroutines import (COROUTINE_ANNOTATIONS, NEUTRAL_BASES, STDLIB_COROUTINE_FUNCTIONS,
-                               OVERLOAD_DECORATORS,
+                               OVERLOAD_DECORATORS, PROPERTY_DECORATORS,
                                PASS_THROUGH_CLASS_WRAPPERS, PASS_THROUGH_DECORATORS)
 from .installed import is_stdlib, site_directories
 from .summary_cache import SummaryCache, cache_for
@@ -235,7 +235,6 @@ def _is_identity(func: _Def) -> bool:
 # Annotation wrappers whose object is their (first, or only not-None) argument's.
 _UNWRAPPED = frozenset({"Optional", "ClassVar", "Final", "Annotated", "Union", "Required",
                         "NotRequired", "ReadOnly"})
-_PROPERTIES = frozenset({"property", "cached_property", "functools.cached_property"})
 
 
 def _annotation_text(node: Optional[ast.expr]) -> Optional[str]:
@@ -401,7 +400,7 @@ def _body_types(body: List[ast.stmt], types: Dict[str, str], returns: Dict[str, 
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             decorators = {_dotted(d) for d in stmt.decorator_list}
             text = _annotation_text(stmt.returns)
-            if decorators & _PROPERTIES:
+            if decorators & PROPERTY_DECORATORS:
                 _note(types, stmt.name, text)
             elif not any(name and name.endswith(".setter") for name in decorators):
                 _note(returns, stmt.name, text or "")

@@ -94,6 +94,11 @@ def literal_int(expr: Optional[cst.BaseExpression],
     return value if isinstance(value, int) else None
 
 
+def is_none(expr: Optional[cst.CSTNode]) -> bool:
+    """The literal `None`."""
+    return isinstance(expr, cst.Name) and expr.value == "None"
+
+
 def is_false(expr: Optional[cst.BaseExpression]) -> bool:
     """A literal `False` or zero (`blocking=False`, `setblocking(0)`)."""
     return (isinstance(expr, cst.Name) and expr.value == "False") or literal_number(expr) == 0

@@ -78,6 +78,10 @@ STDLIB_COROUTINE_FUNCTIONS: FrozenSet[str] = frozenset({
     "asyncio.subprocess.Process.communicate",
 })
 
+# Decorators that make a method an attribute read: `obj.name` is the value it returns (as
+# written, or qualified: other modules' summaries read them unqualified).
+PROPERTY_DECORATORS = frozenset({"property", "cached_property", "functools.cached_property"})
+
 # Return annotations that make a sync `def` a coroutine function (`-> Coroutine[Any, Any, T]`).
 COROUTINE_ANNOTATIONS = frozenset({"typing.Coroutine", "collections.abc.Coroutine",
                                    "typing_extensions.Coroutine"})

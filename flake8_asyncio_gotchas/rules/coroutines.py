@@ -14,17 +14,26 @@ from .coroutines_check import CoroutineChecker
 _FIX = "add `await`, or schedule it with `asyncio.create_task()` and keep the task"
 
 
-_WHICH_CALLS = ("Coroutine functions are those the module can see: `async def` of the same "
-                "module (functions, nested functions, methods through `self`, `cls`, `super()`, "
-                "the class name or an instance made in view, inherited from same-module or "
-                "first-party bases), the standard library's coroutine functions, and `async def` "
-                "of other modules of the same project, found on disk from the linted file "
-                "(imports resolved through package `__init__.py` re-exports; nothing is imported "
-                "or run). When flake8 reads standard input without a `--stdin-display-name` "
-                "naming a real path, only the same module is known. An `async def` with a "
-                "decorator that may change what calling it returns is not assumed to return a "
-                "coroutine, and neither is a method reached through a base class that cannot be "
-                "read (third-party).")
+_WHICH_CALLS = ("Coroutine functions are those a type checker would see, without importing or "
+                "running anything: `async def` of the same module (functions, nested functions, "
+                "methods through `self`, `cls`, `super()` or the class name), the standard "
+                "library's coroutine functions and asyncio objects' coroutine methods "
+                "(`writer.drain()`), and `async def` of other modules of the project and of "
+                "installed packages, read as source. Methods are found through the type of the "
+                "object they are called on: parameter, variable and attribute annotations "
+                "(`Optional`, `X | None`, strings), constructors, return annotations (also "
+                "through `await`), loop variables, `with` targets, declared containers "
+                "(`xs[0]` of `list[X]`) and attribute chains of any depth, through bases. A "
+                "`def` annotated to return a `Coroutine`, a callable annotated "
+                "`Callable[..., Coroutine[...]]` and an object whose class has an "
+                "`async def __call__` count too. When flake8 reads standard input without a "
+                "`--stdin-display-name` naming a real path, only the same module is known. An "
+                "`async def` under a decorator is a coroutine function only when the decorator "
+                "is known to keep it one (it returns an inner `async def`, or is typed "
+                "`(func: F) -> F`); a class decorator must be one known to leave methods alone "
+                "(a metaclass is trusted). A method reached through a base class that cannot be "
+                "read, an object of two possible types, or an `Awaitable` that may not be a "
+                "coroutine, is not assumed to be one.")
 
 _SEE_AIO100 = ("Coroutine functions are recognised as for AIO100 (same module, standard "
                "library, other modules of the same project).")

@@ -12,7 +12,7 @@ import libcst as cst
 from ..calls.tasks import (ASYNC_ONLY_FACTORIES, FACTORY_NAMES, LOOP_FACTORY_METHODS,
                            LOOP_NAMES, NON_OBSERVING_METHODS, TASK_FACTORIES)
 from ..names import Scope, format_call
-from ..syntax import Parents, walk_with_parents
+from ..syntax import Parents, is_none, walk_with_parents
 from ..walk import descendants
 
 if TYPE_CHECKING:
@@ -39,10 +39,6 @@ def task_factory(ctx: "Context", call: cst.Call, scope: Optional[Scope] = None
                 and ctx.names.instance_type(receiver, scope) is None:
             return format_call(func)
     return None
-
-
-def is_none(expr: cst.CSTNode) -> bool:
-    return isinstance(expr, cst.Name) and expr.value == "None"
 
 
 def observes(node: cst.BaseExpression, ancestors: Sequence[cst.CSTNode]) -> bool:

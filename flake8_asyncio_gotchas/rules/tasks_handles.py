@@ -13,7 +13,8 @@ import libcst as cst
 
 from ..calls.tasks import TASK_FACTORY_SUFFIXES, TASK_TYPES
 from ..names import Binding, Scope
-from .tasks_analysis import is_none, last_name, task_factory
+from ..syntax import is_none
+from .tasks_analysis import last_name, task_factory
 
 if TYPE_CHECKING:
     from .base import Context
