@@ -77,6 +77,8 @@ CASES = [
     Case("hogging/runtime_quadratic_loop_yields.py", "AIO300", False),
     Case("hogging/runtime_parse_records.py", "AIO300", True),
     Case("hogging/runtime_parse_records_yields.py", "AIO300", False),
+    Case("hogging/runtime_regex_lines.py", "AIO300", True, ("found 100000 ids",)),
+    Case("hogging/runtime_regex_lines_yields.py", "AIO300", False, ("found 100000 ids",)),
     Case("hogging/runtime_busy_wait.py", "AIO301", True, ("waiting",), ("ready",)),
     Case("hogging/runtime_busy_wait_fixed.py", "AIO301", False, ("waiting", "ready")),
     Case("hogging/runtime_busy_wait_logging.py", "AIO301", True, (), ("ready",)),

@@ -30,6 +30,11 @@ HEAVY_CALL_PREFIXES: Tuple[str, ...] = (
     "xml.etree.ElementTree.XML", "xml.etree.ElementTree.tostring",
     "xml.dom.minidom.parse", "xml.dom.minidom.parseString",
     "lxml.etree.fromstring", "lxml.etree.parse",
+    # Regular expressions: each search goes over its whole input (and may backtrack). Per
+    # line of data already fetched that is the linear cost of the data; in a loop judged long
+    # (a large or unbounded count of records) it holds the loop. `re.compile` itself is once.
+    "re.search", "re.match", "re.fullmatch", "re.findall", "re.finditer", "re.sub",
+    "re.subn", "re.split", "re.compile.",
     # Numeric work over whole arrays or samples.
     "statistics.", "numpy.linalg.", "numpy.fft.",
 )
