@@ -54,7 +54,8 @@ CORPORA: dict[str, Corpus] = {
 }
 
 # Test code, by path alone (pytest's and unittest's file conventions and the usual folders).
-TEST_DIRS = frozenset({"tests", "test", "testing"})
+# The plugin's default test folders (`--asyncio-test-paths`), so both split findings alike.
+TEST_DIRS = frozenset({"tests", "test", "_tests", "testing"})
 
 
 def is_test_path(rel: str) -> bool:

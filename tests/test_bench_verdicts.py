@@ -52,7 +52,8 @@ def test_malformed_rows_are_reported(tmp_path: Path) -> None:
     ("pkg-1.0/pkg/core/test_server.py", True),
     ("pkg-1.0/pkg/core/server_test.py", True),
     ("pkg-1.0/conftest.py", True),
-    ("pkg-1.0/pkg/_tests/helpers.py", False),  # only the exact folder names count
+    ("pkg-1.0/pkg/_tests/helpers.py", True),
+    ("pkg-1.0/pkg/my_tests/helpers.py", False),  # only the exact folder names count
     ("pkg-1.0/pkg/testing_tools.py", False),
     ("pkg-1.0/pkg/contest.py", False),
     ("pkg-1.0/pkg/latest_test_data.py", False),
