@@ -79,3 +79,10 @@ def test_noqa_comments_are_read_like_flake8_and_ruff_read_them() -> None:
     assert silenced_on("x  # ASYNC251") == set()
     assert silenced_in_file("import x\n  # ruff: noqa: E501, ASYNC251\n") == {"AIO200"}
     assert silenced_in_file("x = 1  # ruff: noqa: ASYNC251\n# ruff: noqa\n") == set()
+    assert silenced_on("x  # ruff: ignore[RUF006]") == {"AIO400"}
+    assert silenced_on("x  # ruff:ignore[E501,asyncio-dangling-task]") == {"AIO400"}
+    assert silenced_on("x  # ruff: ignore[Blocking-Sleep-In-Async-Function]") == {"AIO200"}
+    assert silenced_on("x  # ruff: ignore[asyncio-dangling]") == set()
+    assert silenced_on("x  # ruff: file-ignore[RUF006]") == set()
+    assert silenced_in_file("# ruff: file-ignore[asyncio-dangling-task]\n") == {"AIO400"}
+    assert silenced_in_file("x = 1  # ruff: file-ignore[RUF006]\n") == set()
