@@ -148,7 +148,7 @@ def parse_path_patterns(value: object) -> Tuple[str, ...]:
 
 # Read by the engine (testcode.py), not by one rule: every rule's page names them.
 TEST_PATHS = Option(
-    "--asyncio-test-paths", "test_*.py,*_test.py,conftest.py,tests/,test/,_tests/",
+    "--asyncio-test-paths", "test_*.py,*_test.py,conftest.py,tests/,test/,_tests/,testing/",
     "Comma-separated globs of the files that are test code: a pattern without `/` matches "
     "the file name, one ending in `/` a directory anywhere in the path, any other the path "
     "(relative to the current directory) or its end. Setting it replaces the default, so "

@@ -7,8 +7,8 @@ that never runs asserts nothing). `--asyncio-check-tests=all` reports everything
 
 Test code is:
 - a file whose path matches `--asyncio-test-paths` (by default pytest's and unittest's
-  conventions: `test_*.py`, `*_test.py`, `conftest.py`, and anything under `tests/`, `test/`
-  or `_tests/`);
+  conventions: `test_*.py`, `*_test.py`, `conftest.py`, and anything under `tests/`, `test/`,
+  `_tests/` or `testing/`);
 - in any file: module-level `test_*` functions; whole classes named `Test*` or
   `*Tests`/`*TestsMixin` with `test_*` methods (pytest's `Test*` classes, shared
   `...TestsMixin` classes), that derive from a `...TestCase` class (`unittest.TestCase`,
