@@ -28,7 +28,8 @@ def test_default_test_paths(path: str) -> None:
 
 
 @pytest.mark.parametrize("path", [
-    "app.py", "pkg/testing_tools.py", "pkg/testing.py", "my_testing/app.py", "attest.py", "contest.py",
+    "app.py", "pkg/testing_tools.py", "pkg/testing.py", "my_testing/app.py", "attest.py",
+    "contest.py",
     "pkg/latest_test_results.py", "my_tests/app.py", "stdin", "", "pkg/_tests.py",
 ])
 def test_default_test_paths_near_misses(path: str) -> None:

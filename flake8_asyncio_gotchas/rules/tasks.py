@@ -171,13 +171,20 @@ class UnobservedTask(Rule):
               "`asyncio.Event`, `.cancel()` of a known task, `put_nowait()` of plain values "
               "on an attribute only ever set to `asyncio.Queue()` (no maxsize: it cannot be "
               "full), `await asyncio.sleep(...)`, `await event.wait()` on an `asyncio.Event`, "
+              "`await queue.get()` on an `asyncio.Queue` (typed so) that the module never "
+              "calls `shutdown()` on (all three raise only the task's own cancellation; the "
+              "item may be stored in a name or `self.x`), `queue.task_done()` after such a "
+              "get of the same queue in the same loop round, a bare annotation (`data: "
+              "bytes`, not evaluated in a function), "
               "or a call with plain arguments of a same-module sync function made only of "
               "such statements (`self.enqueue(\"flush\")`; the functions it calls are not "
               "followed). The body needs at least one such `try` or such a helper call: "
               "sleeps and logs alone are taken for a stand-in. Any "
               "other statement outside the tries may raise, and the task is reported: "
-              "`item, args = await self.queue.get()` (the item may have another shape) or "
-              "`getattr(self, name)` (the name may be unknown).")
+              "`item, args = await self.queue.get()` (the item may have another shape), "
+              "`getattr(self, name)` (the name may be unknown), or a `task_done()` before the "
+              "round's get (it raises ValueError when called more often than items were "
+              "got).")
     references = (
         "https://docs.python.org/3/library/asyncio-task.html#asyncio.Task",
         "https://docs.python.org/3/library/asyncio-dev.html#detect-never-retrieved-exceptions",
