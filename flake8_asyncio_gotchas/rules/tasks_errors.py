@@ -12,6 +12,7 @@ from ..calls.tasks import (CANCELLED_ERRORS, EVERY_ERROR, QUEUE_ROUND_METHODS,
 from ..names import Scope
 from ..walk import descendants
 from .tasks_analysis import LOG_METHODS, Handler, raises
+from .tasks_elsewhere import judged_elsewhere
 from .tasks_handles import holds_task
 from .tasks_starts import coroutine_argument
 
@@ -35,13 +36,16 @@ def runs_own_error_handler(ctx: "Context", factory: str, call: cst.Call) -> bool
 
 def coroutine_handles_own(ctx: "Context", expr: cst.BaseExpression, scope: Optional[Scope]
                           ) -> bool:
-    """`self.safe(x)`: a call (made in `scope`) of a same-module coroutine function whose
-    body deals with its own errors (see `handles_own_exceptions`)."""
+    """`self.safe(x)`: a call (made in `scope`) of a coroutine function whose body deals
+    with its own errors (see `handles_own_exceptions`): a def of this module, or a
+    module-level one of another module, judged there the same way (`tasks_elsewhere`)."""
     if not isinstance(expr, cst.Call) or scope is None \
             or not ctx.index.is_coroutine_call(expr, scope):
         return False
     func = ctx.names.definition(expr.func, scope)
-    return isinstance(func, cst.FunctionDef) and handles_own_exceptions(ctx, func)
+    if isinstance(func, cst.FunctionDef):
+        return handles_own_exceptions(ctx, func)
+    return func is None and judged_elsewhere(ctx, expr, scope, handles_own_exceptions)
 
 
 def loses_no_error(ctx: "Context", expr: cst.BaseExpression, scope: Optional[Scope]) -> bool:
