@@ -159,8 +159,9 @@ def _peer_silencing(code: str) -> str:
 def peer_table() -> str:
     rows = ["| their code | linter | what it reports | silences |", "| --- | --- | --- | --- |"]
     for peer in PEER_CODES:
-        rows.append("| `%s` | %s | %s | %s |" % (
-            peer.code, peer.linters, peer.check.replace("|", "\\|"),
+        code = "`%s`" % peer.code + (" (`%s`)" % peer.name if peer.name else "")
+        rows.append("| %s | %s | %s | %s |" % (
+            code, peer.linters, peer.check.replace("|", "\\|"),
             ", ".join("[%s](rules/%s.md)" % (ours, ours) for ours in peer.ours)))
     return "\n".join(rows + ["", "Not mapped: " + NOT_MAPPED])
 

@@ -27,6 +27,7 @@ class PeerCode:
     linters: str               # "flake8-async, ruff"
     check: str                 # what it reports, in a few words
     ours: Tuple[str, ...]      # our codes for the same check
+    name: str = ""             # ruff's rule name, for `# ruff: ignore[name]` ("" if none)
 
 
 PEER_CODES: Tuple[PeerCode, ...] = (
@@ -43,30 +44,32 @@ PEER_CODES: Tuple[PeerCode, ...] = (
     PeerCode("ASYNC104", "flake8-async",
              "cancellation caught, then `return` or another exception raised", ("AIO403",)),
     PeerCode("ASYNC105", "flake8-async, ruff", "async function called without `await`",
-             ("AIO100",)),
+             ("AIO100",), "trio-sync-call"),
     PeerCode("ASYNC200", "flake8-async", "configured blocking call in async function",
              ("AIO207",)),
     PeerCode("ASYNC210", "flake8-async, ruff", "blocking HTTP call in async function",
-             ("AIO201",)),
+             ("AIO201",), "blocking-http-call-in-async-function"),
     PeerCode("ASYNC211", "flake8-async", "blocking `urllib3` pool call in async function",
              ("AIO201",)),
     PeerCode("ASYNC212", "flake8-async, ruff", "blocking `httpx` client call in async function",
-             ("AIO201",)),
+             ("AIO201",), "blocking-http-call-httpx-in-async-function"),
     PeerCode("ASYNC220", "flake8-async, ruff", "creating a subprocess synchronously in async "
-             "function", ("AIO202",)),
+             "function", ("AIO202",), "create-subprocess-in-async-function"),
     PeerCode("ASYNC221", "flake8-async, ruff", "running a process synchronously in async "
-             "function", ("AIO202",)),
+             "function", ("AIO202",), "run-process-in-async-function"),
     PeerCode("ASYNC222", "flake8-async, ruff", "waiting for a process in async function",
-             ("AIO202",)),
-    PeerCode("ASYNC230", "flake8-async, ruff", "`open` in async function", ("AIO203",)),
+             ("AIO202",), "wait-for-process-in-async-function"),
+    PeerCode("ASYNC230", "flake8-async, ruff", "`open` in async function", ("AIO203",),
+             "blocking-open-call-in-async-function"),
     PeerCode("ASYNC231", "flake8-async", "`os.fdopen` in async function", ("AIO203",)),
     PeerCode("ASYNC232", "flake8-async", "blocking call on a file object in async function",
              ("AIO203",)),
     PeerCode("ASYNC250", "flake8-async", "`input()` in async function", ("AIO203",)),
-    PeerCode("ASYNC251", "flake8-async, ruff", "`time.sleep` in async function", ("AIO200",)),
+    PeerCode("ASYNC251", "flake8-async, ruff", "`time.sleep` in async function", ("AIO200",),
+             "blocking-sleep-in-async-function"),
     PeerCode("ASYNC300", "flake8-async", "`asyncio.create_task` result not kept", ("AIO400",)),
     PeerCode("RUF006", "ruff", "`asyncio.create_task`/`ensure_future` result not kept",
-             ("AIO400",)),
+             ("AIO400",), "asyncio-dangling-task"),
 )
 
 # Looked at and not mapped, with the reason (rendered under the table).
@@ -84,6 +87,9 @@ for _peer in PEER_CODES:
 
 _OURS_BY_PEER: Dict[str, FrozenSet[str]] = {peer.code: frozenset(peer.ours)
                                             for peer in PEER_CODES}
+# ruff's own comments name a rule by its code or, since ruff 0.15, by its name.
+_OURS_BY_PEER.update((peer.name.upper(), frozenset(peer.ours))
+                     for peer in PEER_CODES if peer.name)
 
 # flake8's form (`# noqa: A1, B2`), also ruff's looser ones (`#noqa:A1`); any case.
 _NOQA = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)",
@@ -91,8 +97,13 @@ _NOQA = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)
 # ruff's file-wide form, a comment line of its own.
 _RUFF_FILE = re.compile(r"^[ \t]*#\s*ruff\s*:\s*noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[ \t,]+"
                         r"[A-Z]+[0-9]+)*)", re.IGNORECASE | re.MULTILINE)
-_CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
-_MENTION = re.compile(r"noqa", re.IGNORECASE)
+# ruff's own forms (ruff 0.15): `# ruff: ignore[RUF006]` or `# ruff: ignore[asyncio-dangling-task]`
+# at the end of the line, `# ruff: file-ignore[...]` on a comment line of its own for the file.
+_RUFF_IGNORE = re.compile(r"#\s*ruff\s*:\s*ignore\s*\[(?P<codes>[^\]]*)\]", re.IGNORECASE)
+_RUFF_FILE_IGNORE = re.compile(r"^[ \t]*#\s*ruff\s*:\s*file-ignore\s*\[(?P<codes>[^\]]*)\]",
+                               re.IGNORECASE | re.MULTILINE)
+_CODE = re.compile(r"[A-Z]+[0-9]+|[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+", re.IGNORECASE)
+_MENTION = re.compile(r"noqa|ruff\s*:", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -111,13 +122,15 @@ def _ours(matches: Iterable["re.Match[str]"]) -> Set[str]:
 
 
 def silenced_on(line: str) -> Set[str]:
-    """Our codes that a `# noqa:` of another linter's codes on `line` silences."""
-    return _ours(_NOQA.finditer(line))
+    """Our codes that a `# noqa:` of another linter's codes, or ruff's `# ruff: ignore[...]`,
+    on `line` silences."""
+    return _ours(_NOQA.finditer(line)) | _ours(_RUFF_IGNORE.finditer(line))
 
 
 def silenced_in_file(source: str) -> Set[str]:
-    """Our codes that ruff's file-wide `# ruff: noqa: CODES` comment lines silence."""
-    return _ours(_RUFF_FILE.finditer(source))
+    """Our codes that ruff's file-wide `# ruff: noqa: CODES` and `# ruff: file-ignore[...]`
+    comment lines silence."""
+    return _ours(_RUFF_FILE.finditer(source)) | _ours(_RUFF_FILE_IGNORE.finditer(source))
 
 
 Result = Tuple[int, int, str, str]

@@ -21,14 +21,15 @@ def test_every_code_says_whether_it_is_reported_in_tests() -> None:
 @pytest.mark.parametrize("path", [
     "tests/test_app.py", "tests/helpers.py", "src/pkg/tests/data/make.py", "test/x.py",
     "test_app.py", "./pkg/app_test.py", "conftest.py", "tests\\windows.py",
-    "chia/_tests/util/full_sync.py", "opsdroid/testing/utils.py",
+    "chia/_tests/util/full_sync.py", "testing/app.py", "opsdroid/testing/utils.py",
 ])
 def test_default_test_paths(path: str) -> None:
     assert is_test_path(path, DEFAULT)
 
 
 @pytest.mark.parametrize("path", [
-    "app.py", "pkg/testing_tools.py", "abtesting/app.py", "attest.py", "contest.py",
+    "app.py", "pkg/testing_tools.py", "pkg/testing.py", "my_testing/app.py", "attest.py",
+    "contest.py",
     "pkg/latest_test_results.py", "my_tests/app.py", "stdin", "", "pkg/_tests.py",
 ])
 def test_default_test_paths_near_misses(path: str) -> None:
@@ -79,3 +80,10 @@ def test_noqa_comments_are_read_like_flake8_and_ruff_read_them() -> None:
     assert silenced_on("x  # ASYNC251") == set()
     assert silenced_in_file("import x\n  # ruff: noqa: E501, ASYNC251\n") == {"AIO200"}
     assert silenced_in_file("x = 1  # ruff: noqa: ASYNC251\n# ruff: noqa\n") == set()
+    assert silenced_on("x  # ruff: ignore[RUF006]") == {"AIO400"}
+    assert silenced_on("x  # ruff:ignore[E501,asyncio-dangling-task]") == {"AIO400"}
+    assert silenced_on("x  # ruff: ignore[Blocking-Sleep-In-Async-Function]") == {"AIO200"}
+    assert silenced_on("x  # ruff: ignore[asyncio-dangling]") == set()
+    assert silenced_on("x  # ruff: file-ignore[RUF006]") == set()
+    assert silenced_in_file("# ruff: file-ignore[asyncio-dangling-task]\n") == {"AIO400"}
+    assert silenced_in_file("x = 1  # ruff: file-ignore[RUF006]\n") == set()

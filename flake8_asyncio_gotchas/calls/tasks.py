@@ -91,10 +91,19 @@ EVERY_ERROR: FrozenSet[str] = CATCH_ALL_ERRORS | {"Exception", "builtins.Excepti
 QUIET_AWAITS: FrozenSet[str] = frozenset({"asyncio.sleep", "asyncio.tasks.sleep"})
 # ... and by the type of their receiver: waiting for an event. (`Condition.wait()` is not
 # here: it raises RuntimeError when the lock is not held.)
+# Taking an item off an asyncio queue: `get()` raises only the cancellation (and, since
+# Python 3.13, QueueShutDown once the queue is shut down: a module that calls `shutdown()` on
+# it does not have its gets judged quiet).
 QUIET_AWAIT_METHODS: Dict[str, FrozenSet[str]] = {
     "asyncio.Event": frozenset({"wait"}),
     "asyncio.locks.Event": frozenset({"wait"}),
+    **{queue: frozenset({"get"}) for queue in (
+        "asyncio.Queue", "asyncio.queues.Queue", "asyncio.LifoQueue", "asyncio.queues.LifoQueue",
+        "asyncio.PriorityQueue", "asyncio.queues.PriorityQueue")},
 }
+# The methods of a queue that a worker may call, in the round that got an item, without fear:
+# `task_done()` raises only when called more often than items were got.
+QUEUE_ROUND_METHODS: FrozenSet[str] = frozenset({"task_done"})
 
 # Methods that cannot raise, by the type of their receiver (the same test lets these calls
 # stand outside the try or in its `finally`): setting an event, cancelling a task.

@@ -78,8 +78,9 @@ class DanglingTask(Rule):
               "fire-and-forget idiom, like `call_soon_threadsafe`. Not "
               "reported: a task whose coroutine is a same-module `async def` with no "
               "suspension point (it runs to its end in its first step) or one that handles "
-              "every exception itself (judged as AIO401 does; a task suspended on a future is "
-              "kept alive by it), and `run_in_executor` of a same-module function that "
+              "every exception itself (judged as AIO401 does, also for a module-level `async "
+              "def` of another module; a task suspended on a future is kept alive by it), "
+              "and `run_in_executor` of a same-module function that "
               "catches every exception itself (the executor holds its work until done).")
     references = (
         "https://docs.python.org/3/library/asyncio-task.html#asyncio.create_task",
@@ -155,7 +156,10 @@ class UnobservedTask(Rule):
               "`a = b = ...` are not followed. Tasks made by a same-module wrapper (see "
               "AIO400) are followed. A `run_in_executor` future whose function (its second "
               "argument) is a same-module function that catches every exception itself is not "
-              "reported. A task whose coroutine is a same-module `async def` that "
+              "reported. A task whose coroutine is a same-module `async def`, or a "
+              "module-level `async def` of another module of the project or an installed "
+              "package (that module is parsed when a task runs one of its functions, and "
+              "judged the same way; methods of other modules' classes are not followed), that "
               "deals with its own errors is not reported: every statement of its body is a "
               "`try` with an `except Exception` (or `BaseException`, or bare) that "
               "raises nothing (another handler may only re-raise the task's own "
@@ -171,13 +175,20 @@ class UnobservedTask(Rule):
               "`asyncio.Event`, `.cancel()` of a known task, `put_nowait()` of plain values "
               "on an attribute only ever set to `asyncio.Queue()` (no maxsize: it cannot be "
               "full), `await asyncio.sleep(...)`, `await event.wait()` on an `asyncio.Event`, "
+              "`await queue.get()` on an `asyncio.Queue` (typed so) that the module never "
+              "calls `shutdown()` on (all three raise only the task's own cancellation; the "
+              "item may be stored in a name or `self.x`), `queue.task_done()` after such a "
+              "get of the same queue in the same loop round, a bare annotation (`data: "
+              "bytes`, not evaluated in a function), "
               "or a call with plain arguments of a same-module sync function made only of "
               "such statements (`self.enqueue(\"flush\")`; the functions it calls are not "
               "followed). The body needs at least one such `try` or such a helper call: "
               "sleeps and logs alone are taken for a stand-in. Any "
               "other statement outside the tries may raise, and the task is reported: "
-              "`item, args = await self.queue.get()` (the item may have another shape) or "
-              "`getattr(self, name)` (the name may be unknown).")
+              "`item, args = await self.queue.get()` (the item may have another shape), "
+              "`getattr(self, name)` (the name may be unknown), or a `task_done()` before the "
+              "round's get (it raises ValueError when called more often than items were "
+              "got).")
     references = (
         "https://docs.python.org/3/library/asyncio-task.html#asyncio.Task",
         "https://docs.python.org/3/library/asyncio-dev.html#detect-never-retrieved-exceptions",
@@ -294,10 +305,11 @@ class GatherExceptionsDiscarded(Rule):
               "`*startup_tasks` with `startup_tasks: list[asyncio.Task]` or built from "
               "`create_task` calls, an attribute), whose exceptions belong to whoever made "
               "and observes the tasks; and a gather whose every argument is a call of a "
-              "same-module coroutine that handles every exception itself (as AIO401 judges "
-              "it), also `*(self.safe(x) for x in xs)`, or of one that raises nothing but the "
-              "cancellation (`asyncio.sleep()`, `event.wait()` on an `asyncio.Event`; not "
-              "`Condition.wait()`, which raises when its lock is not held). A gather over "
+              "coroutine that handles every exception itself (as AIO401 judges it, same-module "
+              "or module-level in another module), also `*(self.safe(x) for x in xs)`, or "
+              "of one that raises nothing but the cancellation (`asyncio.sleep()`, "
+              "`event.wait()` on an `asyncio.Event`; not `Condition.wait()`, which raises "
+              "when its lock is not held). A gather over "
               "fresh calls of other coroutines stays reported.")
     references = ("https://docs.python.org/3/library/asyncio-task.html#asyncio.gather",)
     fix_safety = "none"

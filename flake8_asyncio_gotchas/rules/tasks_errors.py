@@ -3,15 +3,16 @@ no exception to lose (AIO400, AIO401, AIO402): the one answer, judged one way.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List, Optional
+from typing import TYPE_CHECKING, AbstractSet, List, Optional, Set
 
 import libcst as cst
 
-from ..calls.tasks import (CANCELLED_ERRORS, EVERY_ERROR, QUIET_AWAIT_METHODS, QUIET_AWAITS,
-                           QUIET_METHODS, UNBOUNDED_QUEUES)
+from ..calls.tasks import (CANCELLED_ERRORS, EVERY_ERROR, QUEUE_ROUND_METHODS,
+                           QUIET_AWAIT_METHODS, QUIET_AWAITS, QUIET_METHODS, UNBOUNDED_QUEUES)
 from ..names import Scope
 from ..walk import descendants
 from .tasks_analysis import LOG_METHODS, Handler, raises
+from .tasks_elsewhere import judged_elsewhere
 from .tasks_handles import holds_task
 from .tasks_starts import coroutine_argument
 
@@ -35,13 +36,16 @@ def runs_own_error_handler(ctx: "Context", factory: str, call: cst.Call) -> bool
 
 def coroutine_handles_own(ctx: "Context", expr: cst.BaseExpression, scope: Optional[Scope]
                           ) -> bool:
-    """`self.safe(x)`: a call (made in `scope`) of a same-module coroutine function whose
-    body deals with its own errors (see `handles_own_exceptions`)."""
+    """`self.safe(x)`: a call (made in `scope`) of a coroutine function whose body deals
+    with its own errors (see `handles_own_exceptions`): a def of this module, or a
+    module-level one of another module, judged there the same way (`tasks_elsewhere`)."""
     if not isinstance(expr, cst.Call) or scope is None \
             or not ctx.index.is_coroutine_call(expr, scope):
         return False
     func = ctx.names.definition(expr.func, scope)
-    return isinstance(func, cst.FunctionDef) and handles_own_exceptions(ctx, func)
+    if isinstance(func, cst.FunctionDef):
+        return handles_own_exceptions(ctx, func)
+    return func is None and judged_elsewhere(ctx, expr, scope, handles_own_exceptions)
 
 
 def loses_no_error(ctx: "Context", expr: cst.BaseExpression, scope: Optional[Scope]) -> bool:
@@ -57,7 +61,24 @@ def _raises_nothing(ctx: "Context", scope: Scope, call: cst.Call) -> bool:
         return True
     func = call.func
     return isinstance(func, cst.Attribute) and func.attr.value in QUIET_AWAIT_METHODS.get(
-        ctx.names.instance_type(func.value, scope) or "", ())
+        ctx.names.instance_type(func.value, scope) or "", ()) \
+        and _text(ctx, func.value) not in _shut_down(ctx)
+
+
+def _shut_down(ctx: "Context") -> Set[str]:
+    """What the module calls `.shutdown()` on, as source text (`self.queue`): a queue shut
+    down makes its `get()` raise QueueShutDown (Python 3.13). Computed once per file."""
+    found: Optional[Set[str]] = ctx.shared.get("shut_down_receivers")
+    if found is None:
+        found = ctx.shared["shut_down_receivers"] = {
+            _text(ctx, node.func.value) for node in descendants(ctx.module)
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "shutdown"}
+    return found
+
+
+def _text(ctx: "Context", node: cst.CSTNode) -> str:
+    return ctx.module.code_for_node(node).strip()
 
 
 def handles_own_exceptions(ctx: "Context", func: cst.FunctionDef) -> bool:
@@ -77,6 +98,7 @@ def _handles_own(ctx: "Context", scope: Scope, body: cst.BaseSuite, loop_allowed
     if not isinstance(body, cst.IndentedBlock):
         return False
     guarded = False
+    got: Set[str] = set()       # queues this round took an item from (`await q.get()`)
     for statement in body.body:
         if isinstance(statement, cst.Try):
             if not _try_keeps_errors(ctx, scope, statement):
@@ -88,11 +110,25 @@ def _handles_own(ctx: "Context", scope: Scope, body: cst.BaseSuite, loop_allowed
             if not _handles_own(ctx, scope, statement.body, loop_allowed=False):
                 return False
             guarded = True
-        elif not _cannot_fail(ctx, scope, statement):
+        elif not _cannot_fail(ctx, scope, statement, got=got):
             return False
         elif _calls_quiet_helper(ctx, scope, statement):
             guarded = True
+        got.update(_queues_got(ctx, statement))
     return guarded
+
+
+def _queues_got(ctx: "Context", statement: cst.BaseStatement) -> List[str]:
+    """`self.queue` for `item = await self.queue.get()` (a statement judged not to fail)."""
+    found = []
+    if isinstance(statement, cst.SimpleStatementLine):
+        for small in statement.body:
+            value = getattr(small, "value", None)
+            if isinstance(value, cst.Await) and isinstance(value.expression, cst.Call) \
+                    and isinstance(value.expression.func, cst.Attribute) \
+                    and value.expression.func.attr.value == "get":
+                found.append(_text(ctx, value.expression.func.value))
+    return found
 
 
 def _calls_quiet_helper(ctx: "Context", scope: Scope, statement: cst.BaseStatement) -> bool:
@@ -140,13 +176,16 @@ _CONSTANTS = (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float, 
 
 
 def _cannot_fail(ctx: "Context", scope: Scope, statement: cst.BaseStatement,
-                 follow_helpers: bool = True) -> bool:
-    """A docstring, `pass`, `x = 0.0` or `self.x = None`, an `assert` (a type-narrowing
-    idiom, taken as true), a guard `if self.interval is None: return`, a log call,
-    `event.set()` or `task.cancel()` on a known event or task, `put_nowait()` on an
-    unbounded queue, `await asyncio.sleep(...)` or `await event.wait()` (which raise only the
-    task's own cancellation), or (with `follow_helpers`) a call with plain arguments of a
-    same-module sync function made only of such statements (`self.enqueue("flush")`)."""
+                 follow_helpers: bool = True, got: AbstractSet[str] = frozenset()) -> bool:
+    """A docstring, `pass`, `x = 0.0` or `self.x = None`, a bare annotation `data: str` (not
+    evaluated in a function), an `assert` (a type-narrowing idiom, taken as true), a guard
+    `if self.interval is None: return`, a log call, `event.set()` or `task.cancel()` on a
+    known event or task, `put_nowait()` on an unbounded queue, `await asyncio.sleep(...)`,
+    `await event.wait()` or `await queue.get()` (which raise only the task's own
+    cancellation; the last also stored in a name or `self.x`), `queue.task_done()` on a
+    queue in `got` (this round took an item from it), or (with `follow_helpers`) a call with
+    plain arguments of a same-module sync function made only of such statements
+    (`self.enqueue("flush")`)."""
     if isinstance(statement, cst.If):
         return _is_guard_clause(ctx, scope, statement)
     if not isinstance(statement, cst.SimpleStatementLine):
@@ -156,17 +195,31 @@ def _cannot_fail(ctx: "Context", scope: Scope, statement: cst.BaseStatement,
             continue
         if isinstance(small, cst.Expr) and (isinstance(small.value, _CONSTANTS)
                                             or _is_log_call(small.value)
-                                            or _is_quiet_method_call(ctx, scope, small.value)
+                                            or _is_quiet_method_call(ctx, scope, small.value,
+                                                                     got)
                                             or _is_quiet_await(ctx, scope, small.value)
                                             or (follow_helpers and _is_quiet_helper_call(
                                                 ctx, scope, small.value))):
             continue
-        if isinstance(small, (cst.Assign, cst.AnnAssign)) and isinstance(small.value, _CONSTANTS) \
-                and all(_plain_target(target.target)
-                        for target in getattr(small, "targets", ())):
+        if _is_quiet_store(ctx, scope, small):
             continue
         return False
     return True
+
+
+def _is_quiet_store(ctx: "Context", scope: Scope, small: cst.BaseSmallStatement) -> bool:
+    """`x = 0.0`, `self.x = None`, `data: str` (an annotation alone: not evaluated in a
+    function), `item = await self.queue.get()`: plain targets, a value that cannot fail."""
+    value: Optional[cst.BaseExpression]
+    if isinstance(small, cst.Assign):
+        targets = [target.target for target in small.targets]
+        value = small.value
+    elif isinstance(small, cst.AnnAssign):
+        targets, value = [small.target], small.value
+    else:
+        return False
+    return all(_plain_target(target) for target in targets) and (
+        value is None or isinstance(value, _CONSTANTS) or _is_quiet_await(ctx, scope, value))
 
 
 def _is_quiet_helper_call(ctx: "Context", scope: Scope, expr: cst.BaseExpression) -> bool:
@@ -203,8 +256,10 @@ def _is_log_call(expr: cst.BaseExpression) -> bool:
         and expr.func.attr.value in LOG_METHODS
 
 
-def _is_quiet_method_call(ctx: "Context", scope: Scope, expr: cst.BaseExpression) -> bool:
-    """`self.started.set()` on an `asyncio.Event`, `self._task.cancel()` on a task."""
+def _is_quiet_method_call(ctx: "Context", scope: Scope, expr: cst.BaseExpression,
+                          got: AbstractSet[str] = frozenset()) -> bool:
+    """`self.started.set()` on an `asyncio.Event`, `self._task.cancel()` on a task,
+    `self.queue.task_done()` on a queue in `got`."""
     if not (isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute)
             and _plain_target(expr.func.value)):
         return False
@@ -214,6 +269,8 @@ def _is_quiet_method_call(ctx: "Context", scope: Scope, expr: cst.BaseExpression
     if method == "put_nowait":
         return all(_is_plain_value(arg.value) for arg in expr.args) \
             and _is_unbounded_queue(ctx, scope, receiver)
+    if method in QUEUE_ROUND_METHODS:
+        return not expr.args and _text(ctx, receiver) in got
     return method in QUIET_METHODS.get(ctx.names.instance_type(receiver, scope) or "", ())
 
 
