@@ -148,7 +148,7 @@ def parse_path_patterns(value: object) -> Tuple[str, ...]:
 
 # Read by the engine (testcode.py), not by one rule: every rule's page names them.
 TEST_PATHS = Option(
-    "--asyncio-test-paths", "test_*.py,*_test.py,conftest.py,tests/,test/,_tests/",
+    "--asyncio-test-paths", "test_*.py,*_test.py,conftest.py,tests/,test/,_tests/,testing/",
     "Comma-separated globs of the files that are test code: a pattern without `/` matches "
     "the file name, one ending in `/` a directory anywhere in the path, any other the path "
     "(relative to the current directory) or its end. Setting it replaces the default, so "
@@ -171,6 +171,21 @@ SCRIPT_PATHS = Option(
     "file that serves, listens, starts tasks or registers handlers is not script code. "
     "Setting it replaces the default (an empty value: no script code).",
     parse_path_patterns, metavar="GLOBS")
+
+
+def parse_folder_names(value: object) -> Tuple[str, ...]:
+    return tuple(item.strip("/\\") for item in comma_items(value))
+
+
+COMMAND_PACKAGES = Option(
+    "--asyncio-command-packages", "cli,cmds,commands",
+    "Comma-separated folder names of command-line packages. A file under a folder of one of "
+    "these names is script code when a module of that folder (at any depth) runs a program "
+    "from a function (`asyncio.run(...)`, `anyio.run(...)`, `trio.run(...)` in a def: each "
+    "command runs one coroutine and exits), and the file itself serves, listens, starts "
+    "tasks and registers handlers nowhere. A bot's command folder, whose handlers run on a "
+    "loop started elsewhere, is not. An empty value turns this off.",
+    parse_folder_names, metavar="NAMES")
 
 CHECK_SCRIPTS = Option(
     "--asyncio-check-scripts", "bugs",
@@ -196,7 +211,7 @@ CACHE_DIR = Option(
     parse_cache_dir, metavar="DIR")
 
 ENGINE_OPTIONS: Tuple[Option, ...] = (
-    CHECK_TESTS, TEST_PATHS, CHECK_SCRIPTS, SCRIPT_PATHS, CACHE_DIR)
+    CHECK_TESTS, TEST_PATHS, CHECK_SCRIPTS, SCRIPT_PATHS, COMMAND_PACKAGES, CACHE_DIR)
 
 # In the order the README lists them.
 ALL_OPTIONS: Tuple[Option, ...] = (

@@ -12,7 +12,7 @@ def test_value_parses_the_default_when_the_option_is_not_set():
     assert CHECK_TESTS.value({"asyncio_check_tests": "all"}) == "all"
     assert CHECK_TESTS.value({}) == "bugs"
     assert TEST_PATHS.value({}) == ("test_*.py", "*_test.py", "conftest.py", "tests/", "test/",
-                                    "_tests/")
+                                    "_tests/", "testing/")
     assert CHECK_SCRIPTS.value({}) == "bugs"
     assert SCRIPT_PATHS.value({}) == ("__main__.py", "scripts/", "examples/")
     assert SCRIPT_PATHS.value({"asyncio_script_paths": ()}) == ()

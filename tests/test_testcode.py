@@ -21,14 +21,15 @@ def test_every_code_says_whether_it_is_reported_in_tests() -> None:
 @pytest.mark.parametrize("path", [
     "tests/test_app.py", "tests/helpers.py", "src/pkg/tests/data/make.py", "test/x.py",
     "test_app.py", "./pkg/app_test.py", "conftest.py", "tests\\windows.py",
-    "chia/_tests/util/full_sync.py",
+    "chia/_tests/util/full_sync.py", "opsdroid/testing/utils.py", "pkg/testing/mocks/clock.py",
 ])
 def test_default_test_paths(path: str) -> None:
     assert is_test_path(path, DEFAULT)
 
 
 @pytest.mark.parametrize("path", [
-    "app.py", "testing/app.py", "pkg/testing_tools.py", "attest.py", "contest.py",
+    "app.py", "pkg/testing.py", "pkg/ab_testing/app.py", "pkg/testing_tools.py", "attest.py",
+    "contest.py",
     "pkg/latest_test_results.py", "my_tests/app.py", "stdin", "", "pkg/_tests.py",
 ])
 def test_default_test_paths_near_misses(path: str) -> None:

@@ -18,6 +18,18 @@ _LIMITS = ("Calls are recognised by their qualified name, through the module's i
            "in the class, as a module global, or annotated with its type). An object received "
            "from elsewhere without an annotation is not known.")
 
+# Said on every page of the family: what `blocking_once.py` leaves quiet.
+_ONCE = (" A call that runs once per object is not reported: one under `if self.x is None:` "
+         "or `if not self.x:` (or in the `else` of `if self.x:`) whose branch sets `self.x`, "
+         "itself or through a method of the same class that assigns it (a lazy load memoised "
+         "in the attribute: it blocks the first time only, like a read at start-up). A guard "
+         "the branch never sets, or one on another attribute, stays reported. Nor is a call "
+         "in an `except` clause or `if` branch that ends the process (its last statement is "
+         "`sys.exit()`, `os._exit()` or `raise SystemExit`), outside a loop of that branch: "
+         "the program's way out, after which nothing on the loop runs again.")
+
+_LIMITS = _LIMITS + _ONCE
+
 _EVENT_LOOP = "https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code"
 
 _TO_THREAD_FIX = ("`f(*args, **kwargs)` becomes `await "
@@ -265,7 +277,7 @@ class BlockingCallViaHelper(Rule):
               "blocking `with`, and no explicit `acquire()` of it anywhere. A lock some code "
               "holds across a blocking call or an await keeps every chain that ends on it "
               "reported: the short section may wait that long. Holders in other modules are "
-              "not seen.")
+              "not seen." + _ONCE)
     options = (NONBLOCKING_CALLS,)
     references = (_EVENT_LOOP,)
     fix_safety = "unsafe"
@@ -296,7 +308,7 @@ class ConfiguredBlockingCall(BlockingCallRule):
     limits = ("Names are matched like the built-in ones (imports, aliases, methods through "
               "visible object origins). A configured name that is already in the built-in "
               "catalogue keeps its own code; its replacement, if given, becomes the "
-              "suggestion. Configured calls do not make a helper blocking for AIO206.")
+              "suggestion. Configured calls do not make a helper blocking for AIO206." + _ONCE)
     options = (BLOCKING_CALLS, NONBLOCKING_CALLS)
     example_options = {"--asyncio-blocking-calls": "pymssql.connect=aioodbc.connect"}
     references = ("https://flake8.pycqa.org/en/latest/user/configuration.html",)
