@@ -23,7 +23,9 @@ _ONCE = (" A call that runs once per object is not reported: one under `if self.
          "or `if not self.x:` (or in the `else` of `if self.x:`) whose branch sets `self.x`, "
          "itself or through a method of the same class that assigns it (a lazy load memoised "
          "in the attribute: it blocks the first time only, like a read at start-up). A guard "
-         "the branch never sets, or one on another attribute, stays reported. Nor is a call "
+         "the branch never sets, or one on another attribute, stays reported, and so does a "
+         "memo that another method of the class (not `__init__`, not the loader) sets back to "
+         "`None`: the load runs again after each clear. Nor is a call "
          "in an `except` clause or `if` branch that ends the process (its last statement is "
          "`sys.exit()`, `os._exit()` or `raise SystemExit`), outside a loop of that branch: "
          "the program's way out, after which nothing on the loop runs again.")

@@ -12,9 +12,10 @@ read at start-up, not a stall on every request; the blocking family does not rep
 The branch must set that same attribute itself (`self.x = ...`), or call a method of the same
 class whose own body sets it (`self._load()` when `_load` assigns `self.x`). A guard that the
 branch never sets (`if self.x is None: data = load()`), or a guard on another attribute than
-the one set, runs the call every time and stays reported. With a truthiness test (`if not
-self.x:`) the call runs again while the loaded value is empty; that stays quiet too: the test
-says the author meant it to run once.
+the one set, runs the call every time and stays reported; so does a memo that another method
+clears (`self._task = None` in `await_closed()`): the load runs again after each clear. With
+a truthiness test (`if not self.x:`) the call runs again while the loaded value is empty; that
+stays quiet too: the test says the author meant it to run once.
 
     except KeyboardInterrupt:
         shutil.rmtree(self.temp_dir, ignore_errors=True)
@@ -28,7 +29,7 @@ body ends in `sys.exit()` may run a long time before it gets there).
 """
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Set
 
 import libcst as cst
 
@@ -59,7 +60,8 @@ def runs_once(node: cst.CSTNode, ancestors: Sequence[cst.CSTNode], scope: Scope,
             in_body = child is ancestor.body
             attribute = _unset_attribute(ancestor.test, in_body, scope)
             if attribute is not None and branch is not None \
-                    and _sets(branch, attribute, scope, names):
+                    and _sets(branch, attribute, scope, names) \
+                    and not _unset_elsewhere(branch, attribute, scope, names):
                 return True
         child = ancestor
     return False
@@ -107,6 +109,48 @@ def _sets(branch: cst.CSTNode, attribute: str, scope: Scope, names: Resolver) ->
                     for inner in descendants(method.body, into_scopes=False)):
                 return True
     return False
+
+
+def _called_methods(branch: cst.CSTNode, scope: Scope, names: Resolver) -> Set[cst.CSTNode]:
+    return {method for node in descendants(branch, into_scopes=False)
+            if isinstance(node, cst.Call) and _self_attribute(node.func, scope) is not None
+            for method in (names.definition(node.func, scope),) if method is not None}
+
+
+def _unset_elsewhere(branch: cst.CSTNode, attribute: str, scope: Scope,
+                     names: Resolver) -> bool:
+    """Whether another method of the class sets `self.<attribute> = None` again (a memo that
+    is cleared, as `await_closed()` clears `self._task`: the load then runs again). The
+    constructor, the branch and the methods it calls (the loader) do not count."""
+    owner = self_class(scope, _self_name(scope))
+    if owner is None or not isinstance(owner.node, cst.ClassDef):
+        return False
+    loaders = _called_methods(branch, scope, names)
+    for statement in owner.node.body.body:
+        if not isinstance(statement, cst.FunctionDef) or statement.name.value == "__init__" \
+                or statement in loaders:
+            continue
+        params = statement.params.params
+        if not params:
+            continue
+        receiver = params[0].name.value
+        for node in descendants(statement.body):
+            if isinstance(node, cst.Assign) and is_none(node.value) and any(
+                    isinstance(target.target, cst.Attribute)
+                    and isinstance(target.target.value, cst.Name)
+                    and target.target.value.value == receiver
+                    and target.target.attr.value == attribute for target in node.targets):
+                return True
+    return False
+
+
+def _self_name(scope: Scope) -> str:
+    """The first parameter's name of the method `scope` runs in ("self")."""
+    function = scope.function
+    if function is None or not isinstance(function.node, cst.FunctionDef):
+        return ""
+    params = function.node.params.params
+    return params[0].name.value if params else ""
 
 
 def _assigns(node: cst.CSTNode, attribute: str, scope: Scope) -> bool:
