@@ -61,7 +61,7 @@ def runs_once(node: cst.CSTNode, ancestors: Sequence[cst.CSTNode], scope: Scope,
             attribute = _unset_attribute(ancestor.test, in_body, scope)
             if attribute is not None and branch is not None \
                     and _sets(branch, attribute, scope, names) \
-                    and not _unset_elsewhere(branch, attribute, scope, names):
+                    and not _unset_elsewhere(ancestor, attribute, scope, names):
                 return True
         child = ancestor
     return False
@@ -117,15 +117,15 @@ def _called_methods(branch: cst.CSTNode, scope: Scope, names: Resolver) -> Set[c
             for method in (names.definition(node.func, scope),) if method is not None}
 
 
-def _unset_elsewhere(branch: cst.CSTNode, attribute: str, scope: Scope,
-                     names: Resolver) -> bool:
+def _unset_elsewhere(guard: cst.If, attribute: str, scope: Scope, names: Resolver) -> bool:
     """Whether another method of the class sets `self.<attribute> = None` again (a memo that
     is cleared, as `await_closed()` clears `self._task`: the load then runs again). The
-    constructor, the branch and the methods it calls (the loader) do not count."""
+    constructor, and the methods the guard's branches call (the loaders, which may set
+    `None` when there is nothing to load), do not count."""
     owner = self_class(scope, _self_name(scope))
     if owner is None or not isinstance(owner.node, cst.ClassDef):
         return False
-    loaders = _called_methods(branch, scope, names)
+    loaders = _called_methods(guard, scope, names)
     for statement in owner.node.body.body:
         if not isinstance(statement, cst.FunctionDef) or statement.name.value == "__init__" \
                 or statement in loaders:
