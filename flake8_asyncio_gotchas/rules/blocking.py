@@ -30,7 +30,7 @@ _ONCE = (" A call that runs once per object is not reported: one under `if self.
          "`sys.exit()`, `os._exit()` or `raise SystemExit`), outside a loop of that branch: "
          "the program's way out, after which nothing on the loop runs again.")
 
-_LIMITS = _LIMITS + _ONCE
+_BLOCKS = _LIMITS + _ONCE      # the limits of the codes whose harm is blocking
 
 _EVENT_LOOP = "https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code"
 
@@ -68,7 +68,7 @@ class BlockingSleep(BlockingCallRule):
                "async def poll(client):\n"
                "    while not await client.ready():\n"
                "        await asyncio.sleep(1)\n")
-    limits = (_LIMITS + " `time.sleep(0)` gives up the thread's time slice and returns at "
+    limits = (_BLOCKS + " `time.sleep(0)` gives up the thread's time slice and returns at "
               "once: it is reported only inside a loop (of the same function) with no "
               "suspension point, where it spins and holds the event loop for the whole loop.")
     references = ("https://docs.python.org/3/library/asyncio-task.html#sleeping", _EVENT_LOOP)
@@ -98,7 +98,7 @@ class BlockingNetworkCall(BlockingCallRule):
                "    async with httpx.AsyncClient() as client:\n"
                "        response = await client.get(f\"https://api.example.com/users/{user_id}\")\n"
                "    return response.json()\n")
-    limits = (_LIMITS + " Methods of a `socket.socket` are not reported when the module makes "
+    limits = (_BLOCKS + " Methods of a `socket.socket` are not reported when the module makes "
               "that socket non-blocking (`sock.setblocking(False)` or `sock.settimeout(0)` on "
               "the same name). Constructors of `smtplib.SMTP` and `ftplib.FTP` are reported only "
               "when given an address (they connect at once). Database, cache and cloud "
@@ -135,7 +135,7 @@ class BlockingProcessCall(BlockingCallRule):
                "        \"git\", \"describe\", stdout=asyncio.subprocess.PIPE)\n"
                "    out, _ = await proc.communicate()\n"
                "    return out.decode()\n")
-    limits = (_LIMITS + " Starting a process (`subprocess.Popen(...)`, `os.spawn*` with "
+    limits = (_BLOCKS + " Starting a process (`subprocess.Popen(...)`, `os.spawn*` with "
               "`os.P_NOWAIT`) is not reported: it does not wait. `Popen.wait()` and "
               "`os.waitpid(..., os.WNOHANG)` with a zero timeout or `WNOHANG` return at once.")
     references = ("https://docs.python.org/3/library/asyncio-subprocess.html", _EVENT_LOOP)
@@ -162,7 +162,7 @@ class BlockingFileIO(BlockingCallRule):
                "from pathlib import Path\n\n"
                "async def load_config(path):\n"
                "    return await asyncio.to_thread(Path(path).read_text)\n")
-    limits = (_LIMITS + " `pathlib.Path` objects are followed through `/` and `.parent`. "
+    limits = (_BLOCKS + " `pathlib.Path` objects are followed through `/` and `.parent`. "
               "`zipfile.ZipFile` and `tarfile.open` on an in-memory file (`io.BytesIO`, "
               "`fileobj=`) are not reported. Reads and writes on an already opened file "
               "object are not reported (the `open` is). `sqlite3` is followed from "
@@ -206,7 +206,7 @@ class BlockingThreadSync(BlockingCallRule):
                "    async def deposit(self, amount):\n"
                "        async with self._lock:\n"
                "            self.balance = await self.audit(self.balance + amount)\n")
-    limits = (_LIMITS + " Non-blocking forms are not reported: `acquire(False)`, "
+    limits = (_BLOCKS + " Non-blocking forms are not reported: `acquire(False)`, "
               "`acquire(blocking=False)`, `get(block=False)`, `get_nowait()`, a literal zero "
               "timeout, `shutdown(wait=False)`. `put()` is reported only on a queue made with a "
               "maxsize (an unbounded queue's `put` never waits); `get()` is not reported on a "
@@ -236,7 +236,8 @@ class EventLoopInCoroutine(BlockingCallRule):
                "    asyncio.run(refresh_cache())\n")
     instead = ("async def main():\n"
                "    await refresh_cache()\n")
-    limits = _LIMITS
+    limits = (_LIMITS + " A call under a memoising guard or on the way out of the program "
+              "is reported too: it raises however often it runs.")
     references = ("https://docs.python.org/3/library/asyncio-runner.html#asyncio.run",)
     fix_safety = "none"
     fix_summary = ("The coroutine should `await` what it runs, but where the loop is started "

@@ -15,8 +15,8 @@ from typing import Callable, Dict, FrozenSet, List, NamedTuple, Optional, Sequen
 
 import libcst as cst
 
-from ..calls.blocking import (CHAIN_CODES, IN_MEMORY_FILES, QUEUE_CHECKS, SHORT_HOLD_LOCKS,
-                              SQLITE_CONNECT, Blocking, When, catalogue_for)
+from ..calls.blocking import (CHAIN_CODES, IN_MEMORY_FILES, LOOP_IN_LOOP, QUEUE_CHECKS,
+                              SHORT_HOLD_LOCKS, SQLITE_CONNECT, Blocking, When, catalogue_for)
 from ..index import PASS_THROUGH_DECORATORS
 from ..names import LOCAL_PREFIX, Scope, dotted_name, format_call, self_class
 from ..options import BLOCKING_CALLS, NONBLOCKING_CALLS
@@ -136,8 +136,9 @@ class BlockingChecker(Checker):
         scope = self.ctx.scope
         hit = self.classify(call, scope)
         target = None if hit is not None else self._helper_target(call, scope)
-        if (hit is not None or target is not None) and self._runs_once(call):
-            return []
+        if (target is not None or (hit is not None and hit.code != LOOP_IN_LOOP)) \
+                and self._runs_once(call):
+            return []       # blocks once; a nested event loop raises however often it runs
         if is_async:
             if target is not None:
                 self.async_calls.append((call, target))
