@@ -19,6 +19,8 @@ import os
 import re
 from typing import Dict, Optional, Sequence
 
+from .testcode import project_parts
+
 # Cheap text test before parsing a module: a runner call written with its module's name.
 _RUNNER_TEXT = re.compile(r"\b(?:asyncio|anyio|trio)\.run\(")
 _RUNNER_MODULES = frozenset({"asyncio", "anyio", "trio"})
@@ -39,17 +41,17 @@ def in_command_package(filename: str, names: Sequence[str]) -> bool:
 
 
 def _command_folder(filename: str, names: Sequence[str]) -> Optional[str]:
-    """The innermost folder above `filename` whose name is one of `names`."""
+    """The innermost folder above `filename` whose name is one of `names`, within the project
+    (a checkout under ~/cli/ is not a command package)."""
     if not names:
         return None
+    directories = project_parts(filename)[:-1]
     folder = os.path.dirname(os.path.abspath(filename))
-    while True:
-        if os.path.basename(folder) in names:
+    for name in reversed(directories):
+        if name in names:
             return folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
+        folder = os.path.dirname(folder)
+    return None
 
 
 def _folder_runs_programs(folder: str) -> bool:

@@ -53,3 +53,20 @@ def test_near_misses(tmp_path: Path, folder: str, runner: str) -> None:
 def test_empty_names_turn_it_off(tmp_path: Path) -> None:
     path = package(tmp_path, "cmds", "import asyncio\ndef send():\n    asyncio.run(go())\n")
     assert not in_command_package(str(path), ())
+
+
+def test_folders_above_the_project_do_not_count(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # A checkout under ~/cli/, next to some other code that runs programs.
+    (tmp_path / "cli").mkdir()
+    (tmp_path / "cli" / "tool.py").write_text(
+        "import asyncio\ndef main():\n    asyncio.run(go())\n")
+    project = tmp_path / "cli" / "project"
+    (project / "app").mkdir(parents=True)
+    server = project / "app" / "server.py"
+    server.write_text("async def handle():\n    input()\n")
+    monkeypatch.chdir(project)
+    assert not in_command_package(str(server), NAMES)
+    monkeypatch.chdir(tmp_path)
+    command_packages._runs_programs.clear()
+    assert in_command_package(str(server), NAMES)     # seen from above, cli/ is a folder of it
