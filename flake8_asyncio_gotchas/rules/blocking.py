@@ -280,7 +280,11 @@ class BlockingCallViaHelper(Rule):
               "blocking `with`, and no explicit `acquire()` of it anywhere. A lock some code "
               "holds across a blocking call or an await keeps every chain that ends on it "
               "reported: the short section may wait that long. Holders in other modules are "
-              "not seen." + _ONCE)
+              "not seen. Conditions are not evaluated across calls: a helper whose blocking "
+              "call polls in `while self.busy():` is reported from a caller that has just set "
+              "that state false (`self._sync_id = 0` before `self.sync_start()`); on such a "
+              "path the loop is not entered unless another thread sets the state again in "
+              "between." + _ONCE)
     options = (NONBLOCKING_CALLS,)
     references = (_EVENT_LOOP,)
     fix_safety = "unsafe"
