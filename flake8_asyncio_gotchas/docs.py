@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Dict, List, Type
 
-from .options import CHECK_SCRIPTS, CHECK_TESTS, SCRIPT_PATHS, TEST_PATHS
+from .options import CHECK_SCRIPTS, CHECK_TESTS, COMMAND_PACKAGES, SCRIPT_PATHS, TEST_PATHS
 from .peers import NOT_MAPPED, PEER_CODES, PEERS_BY_OURS
 from .rules import ALL_RULES, all_options
 from .rules.base import Option, Rule
@@ -138,9 +138,12 @@ def _in_test_code(code: str) -> str:
 
 
 def _in_script_code(code: str) -> str:
-    where = ("Script code is a file matching `%s` (default: `%s`) that serves nothing, starts "
-             "no task and registers no handler ([scripts](../integrations.md#scripts-and-"
-             "command-line-tools))." % (SCRIPT_PATHS.flag, SCRIPT_PATHS.default))
+    where = ("Script code is a file matching `%s` (default: `%s`), or under a command-line "
+             "package (a folder named in `%s`, default `%s`, where some module runs "
+             "`asyncio.run(...)` from a function), that serves nothing, starts no task and "
+             "registers no handler ([scripts](../integrations.md#scripts-and-"
+             "command-line-tools))." % (SCRIPT_PATHS.flag, SCRIPT_PATHS.default,
+                                        COMMAND_PACKAGES.flag, COMMAND_PACKAGES.default))
     if code in QUIET_IN_SCRIPTS:
         return ("Not reported in script code by default: %s. `%s=all` reports it there too. %s"
                 % (QUIET_IN_SCRIPTS[code], CHECK_SCRIPTS.flag, where))

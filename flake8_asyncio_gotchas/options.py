@@ -172,6 +172,21 @@ SCRIPT_PATHS = Option(
     "Setting it replaces the default (an empty value: no script code).",
     parse_path_patterns, metavar="GLOBS")
 
+
+def parse_folder_names(value: object) -> Tuple[str, ...]:
+    return tuple(item.strip("/\\") for item in comma_items(value))
+
+
+COMMAND_PACKAGES = Option(
+    "--asyncio-command-packages", "cli,cmds,commands",
+    "Comma-separated folder names of command-line packages. A file under a folder of one of "
+    "these names is script code when a module of that folder (at any depth) runs a program "
+    "from a function (`asyncio.run(...)`, `anyio.run(...)`, `trio.run(...)` in a def: each "
+    "command runs one coroutine and exits), and the file itself serves, listens, starts "
+    "tasks and registers handlers nowhere. A bot's command folder, whose handlers run on a "
+    "loop started elsewhere, is not. An empty value turns this off.",
+    parse_folder_names, metavar="NAMES")
+
 CHECK_SCRIPTS = Option(
     "--asyncio-check-scripts", "bugs",
     "What is reported in script code: `bugs`, everything but the codes whose harm is to "
@@ -196,7 +211,7 @@ CACHE_DIR = Option(
     parse_cache_dir, metavar="DIR")
 
 ENGINE_OPTIONS: Tuple[Option, ...] = (
-    CHECK_TESTS, TEST_PATHS, CHECK_SCRIPTS, SCRIPT_PATHS, CACHE_DIR)
+    CHECK_TESTS, TEST_PATHS, CHECK_SCRIPTS, SCRIPT_PATHS, COMMAND_PACKAGES, CACHE_DIR)
 
 # In the order the README lists them.
 ALL_OPTIONS: Tuple[Option, ...] = (

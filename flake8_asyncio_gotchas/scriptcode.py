@@ -23,6 +23,9 @@ A file that shows any of these signs is a service, however it is named, and stay
   at once;
 - a class with a base class other than `object` defines an `async def`: callbacks called by
   name (`discord.Client.on_message`, a `slixmpp.ClientXMPP` handler, a protocol).
+A file under a command-line package is script code too (`command_packages.py`): a folder
+named `cli`, `cmds` or `commands` (`--asyncio-command-packages`) in which some module runs a
+program from a function (`asyncio.run(...)` in a click command), with the same signs checked.
 Only the file itself is script code: the package a `__main__.py` starts is checked as usual,
 so a server launched by `python -m server` keeps every finding in its own modules.
 
@@ -35,8 +38,9 @@ from typing import Any, Dict, List, Mapping, Set
 
 import libcst as cst
 
+from .command_packages import in_command_package
 from .names import Resolver
-from .options import CHECK_SCRIPTS, SCRIPT_PATHS
+from .options import CHECK_SCRIPTS, COMMAND_PACKAGES, SCRIPT_PATHS
 from .rules.base import Finding
 from .testcode import path_matches
 from .walk import descendants
@@ -137,7 +141,8 @@ def drop_script_scaffolding(findings: List[Finding], module: cst.Module, resolve
         return findings
     if CHECK_SCRIPTS.value(settings) == "all":
         return findings
-    if not path_matches(filename, SCRIPT_PATHS.value(settings)):
+    if not (path_matches(filename, SCRIPT_PATHS.value(settings))
+            or in_command_package(filename, COMMAND_PACKAGES.value(settings))):
         return findings
     if not runs_alone(module, resolver):
         return findings

@@ -70,20 +70,25 @@ def is_test_path(filename: str, patterns: Sequence[str]) -> bool:
     return path_matches(filename, patterns)
 
 
-def path_matches(filename: str, patterns: Sequence[str]) -> bool:
-    """Whether the file's path matches one of the globs (TEST_PATHS says the pattern forms)."""
-    if not patterns:
-        return False
+def project_parts(filename: str) -> List[str]:
+    """The parts of the file's path, relative to the current directory when the file is under
+    it: directories above the project (a checkout under ~/test/) are not the project's."""
     path = filename
     if os.path.isabs(path):
-        # Directories above the project (a checkout under ~/test/) are not the project's.
         try:
             relative = os.path.relpath(path)
         except ValueError:            # another drive
             relative = path
         if not relative.startswith(".."):
             path = relative
-    parts = [part for part in path.replace("\\", "/").split("/") if part not in ("", ".")]
+    return [part for part in path.replace("\\", "/").split("/") if part not in ("", ".")]
+
+
+def path_matches(filename: str, patterns: Sequence[str]) -> bool:
+    """Whether the file's path matches one of the globs (TEST_PATHS says the pattern forms)."""
+    if not patterns:
+        return False
+    parts = project_parts(filename)
     if not parts:
         return False
     directories, name = parts[:-1], parts[-1]

@@ -22,6 +22,7 @@ def test_every_code_says_whether_it_is_reported_in_tests() -> None:
     "tests/test_app.py", "tests/helpers.py", "src/pkg/tests/data/make.py", "test/x.py",
     "test_app.py", "./pkg/app_test.py", "conftest.py", "tests\\windows.py",
     "chia/_tests/util/full_sync.py", "testing/app.py", "opsdroid/testing/utils.py",
+    "pkg/testing/mocks/clock.py",
 ])
 def test_default_test_paths(path: str) -> None:
     assert is_test_path(path, DEFAULT)
@@ -29,6 +30,7 @@ def test_default_test_paths(path: str) -> None:
 
 @pytest.mark.parametrize("path", [
     "app.py", "pkg/testing_tools.py", "pkg/testing.py", "my_testing/app.py", "attest.py",
+    "pkg/ab_testing/app.py",
     "contest.py",
     "pkg/latest_test_results.py", "my_tests/app.py", "stdin", "", "pkg/_tests.py",
 ])

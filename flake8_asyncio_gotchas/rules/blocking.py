@@ -18,6 +18,20 @@ _LIMITS = ("Calls are recognised by their qualified name, through the module's i
            "in the class, as a module global, or annotated with its type). An object received "
            "from elsewhere without an annotation is not known.")
 
+# Said on every page of the family: what `blocking_once.py` leaves quiet.
+_ONCE = (" A call that runs once per object is not reported: one under `if self.x is None:` "
+         "or `if not self.x:` (or in the `else` of `if self.x:`) whose branch sets `self.x`, "
+         "itself or through a method of the same class that assigns it (a lazy load memoised "
+         "in the attribute: it blocks the first time only, like a read at start-up). A guard "
+         "the branch never sets, or one on another attribute, stays reported, and so does a "
+         "memo that another method of the class (not `__init__`, not the loader) sets back to "
+         "`None`: the load runs again after each clear. Nor is a call "
+         "in an `except` clause or `if` branch that ends the process (its last statement is "
+         "`sys.exit()`, `os._exit()` or `raise SystemExit`), outside a loop of that branch: "
+         "the program's way out, after which nothing on the loop runs again.")
+
+_BLOCKS = _LIMITS + _ONCE      # the limits of the codes whose harm is blocking
+
 _EVENT_LOOP = "https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code"
 
 _TO_THREAD_FIX = ("`f(*args, **kwargs)` becomes `await "
@@ -54,7 +68,7 @@ class BlockingSleep(BlockingCallRule):
                "async def poll(client):\n"
                "    while not await client.ready():\n"
                "        await asyncio.sleep(1)\n")
-    limits = (_LIMITS + " `time.sleep(0)` gives up the thread's time slice and returns at "
+    limits = (_BLOCKS + " `time.sleep(0)` gives up the thread's time slice and returns at "
               "once: it is reported only inside a loop (of the same function) with no "
               "suspension point, where it spins and holds the event loop for the whole loop.")
     references = ("https://docs.python.org/3/library/asyncio-task.html#sleeping", _EVENT_LOOP)
@@ -84,7 +98,7 @@ class BlockingNetworkCall(BlockingCallRule):
                "    async with httpx.AsyncClient() as client:\n"
                "        response = await client.get(f\"https://api.example.com/users/{user_id}\")\n"
                "    return response.json()\n")
-    limits = (_LIMITS + " Methods of a `socket.socket` are not reported when the module makes "
+    limits = (_BLOCKS + " Methods of a `socket.socket` are not reported when the module makes "
               "that socket non-blocking (`sock.setblocking(False)` or `sock.settimeout(0)` on "
               "the same name). Constructors of `smtplib.SMTP` and `ftplib.FTP` are reported only "
               "when given an address (they connect at once). Database, cache and cloud "
@@ -121,7 +135,7 @@ class BlockingProcessCall(BlockingCallRule):
                "        \"git\", \"describe\", stdout=asyncio.subprocess.PIPE)\n"
                "    out, _ = await proc.communicate()\n"
                "    return out.decode()\n")
-    limits = (_LIMITS + " Starting a process (`subprocess.Popen(...)`, `os.spawn*` with "
+    limits = (_BLOCKS + " Starting a process (`subprocess.Popen(...)`, `os.spawn*` with "
               "`os.P_NOWAIT`) is not reported: it does not wait. `Popen.wait()` and "
               "`os.waitpid(..., os.WNOHANG)` with a zero timeout or `WNOHANG` return at once.")
     references = ("https://docs.python.org/3/library/asyncio-subprocess.html", _EVENT_LOOP)
@@ -148,7 +162,7 @@ class BlockingFileIO(BlockingCallRule):
                "from pathlib import Path\n\n"
                "async def load_config(path):\n"
                "    return await asyncio.to_thread(Path(path).read_text)\n")
-    limits = (_LIMITS + " `pathlib.Path` objects are followed through `/` and `.parent`. "
+    limits = (_BLOCKS + " `pathlib.Path` objects are followed through `/` and `.parent`. "
               "`zipfile.ZipFile` and `tarfile.open` on an in-memory file (`io.BytesIO`, "
               "`fileobj=`) are not reported. Reads and writes on an already opened file "
               "object are not reported (the `open` is). `sqlite3` is followed from "
@@ -192,7 +206,7 @@ class BlockingThreadSync(BlockingCallRule):
                "    async def deposit(self, amount):\n"
                "        async with self._lock:\n"
                "            self.balance = await self.audit(self.balance + amount)\n")
-    limits = (_LIMITS + " Non-blocking forms are not reported: `acquire(False)`, "
+    limits = (_BLOCKS + " Non-blocking forms are not reported: `acquire(False)`, "
               "`acquire(blocking=False)`, `get(block=False)`, `get_nowait()`, a literal zero "
               "timeout, `shutdown(wait=False)`. `put()` is reported only on a queue made with a "
               "maxsize (an unbounded queue's `put` never waits); `get()` is not reported on a "
@@ -222,7 +236,8 @@ class EventLoopInCoroutine(BlockingCallRule):
                "    asyncio.run(refresh_cache())\n")
     instead = ("async def main():\n"
                "    await refresh_cache()\n")
-    limits = _LIMITS
+    limits = (_LIMITS + " A call under a memoising guard or on the way out of the program "
+              "is reported too: it raises however often it runs.")
     references = ("https://docs.python.org/3/library/asyncio-runner.html#asyncio.run",)
     fix_safety = "none"
     fix_summary = ("The coroutine should `await` what it runs, but where the loop is started "
@@ -265,7 +280,11 @@ class BlockingCallViaHelper(Rule):
               "blocking `with`, and no explicit `acquire()` of it anywhere. A lock some code "
               "holds across a blocking call or an await keeps every chain that ends on it "
               "reported: the short section may wait that long. Holders in other modules are "
-              "not seen.")
+              "not seen. Conditions are not evaluated across calls: a helper whose blocking "
+              "call polls in `while self.busy():` is reported from a caller that has just set "
+              "that state false (`self._sync_id = 0` before `self.sync_start()`); on such a "
+              "path the loop is not entered unless another thread sets the state again in "
+              "between." + _ONCE)
     options = (NONBLOCKING_CALLS,)
     references = (_EVENT_LOOP,)
     fix_safety = "unsafe"
@@ -296,7 +315,7 @@ class ConfiguredBlockingCall(BlockingCallRule):
     limits = ("Names are matched like the built-in ones (imports, aliases, methods through "
               "visible object origins). A configured name that is already in the built-in "
               "catalogue keeps its own code; its replacement, if given, becomes the "
-              "suggestion. Configured calls do not make a helper blocking for AIO206.")
+              "suggestion. Configured calls do not make a helper blocking for AIO206." + _ONCE)
     options = (BLOCKING_CALLS, NONBLOCKING_CALLS)
     example_options = {"--asyncio-blocking-calls": "pymssql.connect=aioodbc.connect"}
     references = ("https://flake8.pycqa.org/en/latest/user/configuration.html",)

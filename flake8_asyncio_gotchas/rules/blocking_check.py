@@ -15,14 +15,15 @@ from typing import Callable, Dict, FrozenSet, List, NamedTuple, Optional, Sequen
 
 import libcst as cst
 
-from ..calls.blocking import (CHAIN_CODES, IN_MEMORY_FILES, QUEUE_CHECKS, SHORT_HOLD_LOCKS,
-                              SQLITE_CONNECT, Blocking, When, catalogue_for)
+from ..calls.blocking import (CHAIN_CODES, IN_MEMORY_FILES, LOOP_IN_LOOP, QUEUE_CHECKS,
+                              SHORT_HOLD_LOCKS, SQLITE_CONNECT, Blocking, When, catalogue_for)
 from ..index import PASS_THROUGH_DECORATORS
 from ..names import LOCAL_PREFIX, Scope, dotted_name, format_call, self_class
 from ..options import BLOCKING_CALLS, NONBLOCKING_CALLS
 from ..syntax import alternatives, argument, has_suspension_point, is_false, literal_number
 from ..walk import descendants
 from .base import Checker, Context, Positions, Rule
+from .blocking_once import runs_once
 
 HELPER_CHAIN = "AIO206"
 
@@ -135,6 +136,9 @@ class BlockingChecker(Checker):
         scope = self.ctx.scope
         hit = self.classify(call, scope)
         target = None if hit is not None else self._helper_target(call, scope)
+        if (target is not None or (hit is not None and hit.code != LOOP_IN_LOOP)) \
+                and self._runs_once(call):
+            return []       # blocks once; a nested event loop raises however often it runs
         if is_async:
             if target is not None:
                 self.async_calls.append((call, target))
@@ -155,7 +159,7 @@ class BlockingChecker(Checker):
         scope = self.ctx.scope
         for item in node.items:
             hit = self._classify_enter(item.item, scope)
-            if hit is None:
+            if hit is None or self._runs_once(node):
                 continue
             key = self._short_hold_lock(item.item, scope)
             if key is not None:
@@ -168,6 +172,10 @@ class BlockingChecker(Checker):
             return found
         self._helper(function).blocking.extend(hit for hit in found if hit.code in CHAIN_CODES)
         return []
+
+    def _runs_once(self, node: cst.CSTNode) -> bool:
+        """A load memoised in an attribute blocks once per object (`blocking_once.py`)."""
+        return runs_once(node, self.ctx.ancestors, self.ctx.scope, self.names)
 
     def _short_hold_lock(self, expr: cst.BaseExpression, scope: Scope) -> Optional[ObjectKey]:
         """The key of a mutex whose holds are judged for AIO206 (`self._nonce_lock`)."""
