@@ -499,16 +499,19 @@ def import_roots(directory: str) -> List[str]:
     """Where absolute imports of first-party modules start, for a file in `directory`.
 
     The directory above the outermost package holding the file (for a file outside any
-    package, its own directory: that is `sys.path[0]` for a script), then the project root
-    (the nearest directory with pyproject.toml, setup.cfg or setup.py) and its `src/`.
+    package, its own directory: that is `sys.path[0]` for a script), then the directory
+    above a package the file's directory is a namespace portion of (`_namespace_root`), then
+    the project root (the nearest directory with pyproject.toml, setup.cfg or setup.py) and
+    its `src/`.
     """
     cached = _roots_cache.get(directory)
     if cached is not None:
         return cached
-    top = directory
-    while _is_file(os.path.join(top, "__init__.py")) and os.path.dirname(top) != top:
-        top = os.path.dirname(top)
+    top = _outside_packages(directory)
     roots = [top]
+    outer = _namespace_root(top)
+    if outer is not None:
+        roots.append(outer)
     project = project_root(directory)
     if project is not None:
         for root in (project, os.path.join(project, "src")):
@@ -516,6 +519,35 @@ def import_roots(directory: str) -> List[str]:
                 roots.append(root)
     _roots_cache[directory] = roots
     return roots
+
+
+def _outside_packages(directory: str) -> str:
+    """The directory above the outermost regular package (`__init__.py`) holding `directory`
+    (`directory` itself when it is no package)."""
+    top = directory
+    while _is_file(os.path.join(top, "__init__.py")) and os.path.dirname(top) != top:
+        top = os.path.dirname(top)
+    return top
+
+
+# How many directories without `__init__.py` a namespace portion nests in its package.
+_NAMESPACE_LEVELS = 2
+
+
+def _namespace_root(top: str) -> Optional[str]:
+    """Where the package starts when `top` (a directory without `__init__.py`) sits inside a
+    regular package, as a PEP 420 namespace portion does (twitchio's `twitchio/ext/`, holding
+    the regular package `commands/`, imports `twitchio.client`): the directory above that
+    package. None when no directory a level or two up is a package."""
+    current = top
+    for _ in range(_NAMESPACE_LEVELS):
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        if _is_file(os.path.join(parent, "__init__.py")):
+            return _outside_packages(parent)
+        current = parent
+    return None
 
 
 def _find_module(base: str, parts: List[str], allow_package_itself: bool
