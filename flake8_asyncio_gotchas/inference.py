@@ -20,7 +20,8 @@ Where a type comes from:
 - loop variables: the element type of what they iterate (`element_type`);
 - attributes, to any depth: the class's annotation or values of the attribute, in its body or
   any method, properties' return annotations, then its bases (same module, other modules);
-  attributes of the standard library's asyncio objects (`STDLIB_ATTRIBUTE_TYPES`).
+  attributes of the standard library's asyncio objects (`STDLIB_ATTRIBUTE_TYPES`);
+- `isinstance` guards: where one narrows a name or attribute chain, its class (`narrowing.py`).
 Bindings to `None` say nothing about the type (an attribute set to None in `__init__` and to a
 client later holds a client when used). A name bound to two different types has none.
 """
@@ -34,6 +35,7 @@ from .calls import FACTORY_RETURNS
 from .calls.coroutines import (AWAITED_RETURNS, AWAITED_TUPLES, COROUTINE_ANNOTATIONS,
                                PROPERTY_DECORATORS, STDLIB_ATTRIBUTE_TYPES)
 from .modules import ClassEntry, FunctionEntry, ProjectModules
+from .narrowing import Narrowing
 from .names import (LOCAL_PREFIX, Binding, Resolver, Scope, cls_class, decorator_names,
                     self_class)
 from .syntax import is_none
@@ -113,6 +115,7 @@ class TypeInference:
         # through attributes) answers None there: exploring cycles again would be exponential.
         self._nesting = 0
         self._known: Dict[Tuple[int, int], Optional[str]] = {}
+        self.narrowing = Narrowing()
 
     # -- expressions ------------------------------------------------------------------------
 
@@ -136,6 +139,10 @@ class TypeInference:
             return self._call_type(expr, scope, depth)
         if isinstance(expr, cst.Await):
             return self._awaited_type(expr.expression, scope, depth)
+        if isinstance(expr, (cst.Name, cst.Attribute)):
+            narrowed = self._narrowed_type(expr, scope, depth)
+            if narrowed is not None:
+                return narrowed
         if isinstance(expr, cst.Name):
             owner = self.method_owner(expr.value, scope)
             if owner is not None:
@@ -148,6 +155,14 @@ class TypeInference:
         if isinstance(expr, cst.Subscript):
             return self._item_type(expr, scope, depth)
         return None
+
+    def _narrowed_type(self, expr: cst.BaseExpression, scope: Scope, depth: int
+                       ) -> Optional[str]:
+        """The class an `isinstance` guard narrows `expr` to where it is read (`narrowing`)."""
+        cls = self.narrowing.narrowed_class(expr, scope)
+        if cls is None or self.names.bindings("isinstance", scope) is not None:
+            return None                         # no guard, or not the builtin isinstance
+        return self.annotation_type(cls, scope, depth + 1)
 
     def method_owner(self, name: str, scope: Scope) -> Optional[Scope]:
         """The class when `name` is a method's `self`, there or in a def nested in it."""
