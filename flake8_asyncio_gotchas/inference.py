@@ -17,7 +17,9 @@ Where a type comes from:
   return annotation (its type), `await f()` where `async def f() -> T` (T), factories of the
   catalogues (`calls.FACTORY_RETURNS`, `AWAITED_RETURNS`), tuples unpacked from
   `await asyncio.open_connection()` (`AWAITED_TUPLES`);
-- loop variables: the element type of what they iterate (`element_type`);
+- loop variables: the element type of what they iterate (`element_type`), through copies
+  (`list(xs)`, `xs.copy()`) and views of declared mappings (`d.values()`, `d.keys()`); names a
+  loop unpacks (`for k, v in d.items()`, `enumerate`, `zip`, `list[tuple[A, B]]`), by part;
 - attributes, to any depth: the class's annotation or values of the attribute, in its body or
   any method, properties' return annotations, then its bases (same module, other modules);
   attributes of the standard library's asyncio objects (`STDLIB_ATTRIBUTE_TYPES`);
@@ -66,6 +68,9 @@ _MAPPINGS = frozenset({
 })
 _MAPPING_GETTERS = frozenset({"get", "pop", "setdefault"})
 _CALLABLES = frozenset({"typing.Callable", "collections.abc.Callable"})
+# Builtins whose result iterates like their one argument; views of a mapping (-> K or V).
+_COPIES = frozenset({"list", "tuple", "set", "frozenset", "sorted", "reversed"})
+_VIEWS = {"keys": 0, "values": 1}
 
 
 def _is_empty(expr: cst.BaseExpression) -> bool:
@@ -257,8 +262,7 @@ class TypeInference:
             found = self.type_of(binding.node, binding.scope, depth)  # type: ignore[arg-type]
             return self._entered_type(found, depth) if binding.entered and found else found
         if binding.kind == "unpack" and binding.node is not None:
-            return self._unpacked_type(binding.node, binding.position,  # type: ignore[arg-type]
-                                       binding.scope, depth)
+            return self._unpacked_type(binding.node, binding.position, binding.scope, depth)
         if binding.iterable is not None:
             return self.element_type(binding.iterable, binding.scope, depth)
         return None
@@ -278,9 +282,12 @@ class TypeInference:
                     return self.project.return_type(entry)
         return manager
 
-    def _unpacked_type(self, value: cst.BaseExpression, position: int, scope: Scope,
+    def _unpacked_type(self, value: cst.CSTNode, position: int, scope: Scope,
                        depth: int) -> Optional[str]:
-        """The type of element `position` of a tuple `value` is unpacked from."""
+        """The type of element `position` of a tuple `value` is unpacked from (for a loop,
+        `for a, b in xs`: of each element of `xs`)."""
+        if isinstance(value, (cst.For, cst.CompFor)):
+            return self._loop_part_type(value.iter, position, scope, depth)
         if isinstance(value, cst.Await) and isinstance(value.expression, cst.Call):
             called = self.names.qualname(value.expression.func, scope, depth + 1)
             elements = AWAITED_TUPLES.get(called or "")
@@ -290,7 +297,8 @@ class TypeInference:
             if isinstance(element, cst.Element):
                 return self.type_of(element.value, scope, depth + 1)
             return None
-        part = self._tuple_part(value, position, scope, depth)
+        part = self._tuple_part(value, position, scope, depth) \
+            if isinstance(value, cst.BaseExpression) else None
         return self.annotation_type(part[0], part[1], depth + 1) if part else None
 
     # -- generic containers: read from the declared annotation, element by element ----------
@@ -311,6 +319,10 @@ class TypeInference:
                 return None
             return self._unwrapped(annotations[0][0], annotations[0][1], depth)
         only = bindings[0]
+        if len(bindings) == 1 and only.kind == "unpack" \
+                and isinstance(only.node, (cst.For, cst.CompFor)):
+            source = self._copied(only.node.iter, only.scope)
+            return self._loop_part(source, only.position, only.scope, depth + 1)
         if len(bindings) == 1 and only.kind == "unpack" \
                 and isinstance(only.node, cst.BaseExpression):
             return self._tuple_part(only.node, only.position, only.scope, depth + 1)
@@ -524,6 +536,8 @@ class TypeInference:
         `self.items: list[Item]`."""
         if depth > MAX_DEPTH:
             return None
+        if isinstance(expr, cst.Call):
+            return self._call_element_type(expr, scope, depth)
         bindings = self._collection_bindings(expr, scope)
         if bindings is None:
             return self._literal_element_type(expr, scope, depth)
@@ -531,6 +545,96 @@ class TypeInference:
             return None
         return one_type(bindings, lambda a, s: self._element_of_annotation(a, s, depth),
                         lambda b: self._assigned_element_type(b, depth))
+
+    # -- iterating: copies, views of mappings, loops that unpack --------------------------
+
+    def _copied(self, expr: cst.BaseExpression, scope: Scope) -> cst.BaseExpression:
+        """The collection a copy iterates like: `list(xs)`, `sorted(xs)`, `xs.copy()` -> xs."""
+        for _ in range(MAX_DEPTH):
+            if not isinstance(expr, cst.Call):
+                break
+            func, args = expr.func, expr.args
+            if isinstance(func, cst.Name) and func.value in _COPIES and len(args) == 1 \
+                    and args[0].keyword is None and not args[0].star \
+                    and self.names.bindings(func.value, scope) is None:
+                expr = args[0].value
+            elif isinstance(func, cst.Attribute) and func.attr.value == "copy" and not args:
+                expr = func.value
+            else:
+                break
+        return expr
+
+    def _call_element_type(self, call: cst.Call, scope: Scope, depth: int) -> Optional[str]:
+        """The elements of `list(xs)` (a copy: xs's), `d.values()`, `d.keys()` (of a
+        mapping declared `dict[K, V]`)."""
+        source = self._copied(call, scope)
+        if source is not call:
+            return self.element_type(source, scope, depth + 1)
+        func = call.func
+        if isinstance(func, cst.Attribute) and not call.args:
+            view = _VIEWS.get(func.attr.value)
+            if view is not None:
+                return self._mapping_part_type(func.value, view, scope, depth)
+        return None
+
+    def _mapping_part_type(self, mapping: cst.BaseExpression, position: int, scope: Scope,
+                           depth: int) -> Optional[str]:
+        """The key (0) or value (1) type of a mapping declared `dict[K, V]` (or a copy)."""
+        part = self._mapping_part(mapping, position, scope, depth)
+        return self.annotation_type(part[0], part[1], depth + 1) if part else None
+
+    def _mapping_part(self, mapping: cst.BaseExpression, position: int, scope: Scope,
+                      depth: int) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        found = self.declared(self._copied(mapping, scope), scope, depth + 1)
+        if found is None or not isinstance(found[0], cst.Subscript) \
+                or self.names.qualname(found[0].value, found[1]) not in _MAPPINGS:
+            return None
+        args = _subscript_args(found[0])
+        return self._unwrapped(args[position], found[1], depth) if len(args) == 2 else None
+
+    def _loop_part_type(self, iterable: cst.BaseExpression, position: int, scope: Scope,
+                        depth: int) -> Optional[str]:
+        """Part `position` of each element `for a, b in iterable` unpacks: `d.items()`,
+        `enumerate(xs)`, `zip(xs, ys)`, or a collection declared `list[tuple[A, B]]`."""
+        source = self._copied(iterable, scope)
+        if isinstance(source, cst.Call) and isinstance(source.func, cst.Name) \
+                and self.names.bindings(source.func.value, scope) is None:
+            args = [arg.value for arg in source.args if arg.keyword is None and not arg.star]
+            if len(args) != len(source.args):
+                return None
+            if source.func.value == "enumerate" and position == 1 and args:
+                return self.element_type(args[0], scope, depth + 1)
+            if source.func.value == "zip" and position < len(args):
+                return self.element_type(args[position], scope, depth + 1)
+            return None
+        part = self._loop_part(source, position, scope, depth)
+        return self.annotation_type(part[0], part[1], depth + 1) if part else None
+
+    def _loop_part(self, source: cst.BaseExpression, position: int, scope: Scope, depth: int
+                   ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """The declared annotation of part `position` of each element of `source`."""
+        if isinstance(source, cst.Call):
+            func = source.func
+            if isinstance(func, cst.Attribute) and func.attr.value == "items" \
+                    and not source.args:
+                return self._mapping_part(func.value, position, scope, depth)
+            return None
+        found = self.declared(source, scope, depth + 1)
+        if found is None or not isinstance(found[0], cst.Subscript):
+            return None
+        generic = self.names.qualname(found[0].value, found[1])
+        inner = _subscript_args(found[0])
+        if generic not in _COLLECTIONS or generic in _TUPLES or len(inner) != 1:
+            return None
+        element = self._unwrapped(inner[0], found[1], depth)
+        if element is None or not isinstance(element[0], cst.Subscript) \
+                or self.names.qualname(element[0].value, element[1]) not in _TUPLES:
+            return None
+        parts = _subscript_args(element[0])
+        if len(parts) == 2 and isinstance(parts[1], cst.Ellipsis):
+            return self._unwrapped(parts[0], element[1], depth)
+        return self._unwrapped(parts[position], element[1], depth) \
+            if position < len(parts) else None
 
     def _assigned_element_type(self, binding: Binding, depth: int) -> Optional[str]:
         if binding.kind != "assign" or not isinstance(binding.node, cst.BaseExpression):
