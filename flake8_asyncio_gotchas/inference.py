@@ -16,7 +16,8 @@ Where a type comes from:
 - assigned values: `Client()` and `cls(...)` (the class), a call of a def or method with a
   return annotation (its type), `await f()` where `async def f() -> T` (T), factories of the
   catalogues (`calls.FACTORY_RETURNS`, `AWAITED_RETURNS`), tuples unpacked from
-  `await asyncio.open_connection()` (`AWAITED_TUPLES`);
+  `await asyncio.open_connection()` (`AWAITED_TUPLES`), `await x` where x's class declares
+  `__await__(self) -> Generator[Any, None, T]` (T);
 - loop variables: the element type of what they iterate (`element_type`), through copies
   (`list(xs)`, `xs.copy()`) and views of declared mappings (`d.values()`, `d.keys()`); names a
   loop unpacks (`for k, v in d.items()`, `enumerate`, `zip`, `list[tuple[A, B]]`), by part;
@@ -68,6 +69,9 @@ _MAPPINGS = frozenset({
 })
 _MAPPING_GETTERS = frozenset({"get", "pop", "setdefault"})
 _CALLABLES = frozenset({"typing.Callable", "collections.abc.Callable"})
+_GENERATORS = frozenset({"typing.Generator", "collections.abc.Generator",
+                         "typing_extensions.Generator"})
+_SELF = frozenset({"typing.Self", "typing_extensions.Self"})
 # Builtins whose result iterates like their one argument; views of a mapping (-> K or V).
 _COPIES = frozenset({"list", "tuple", "set", "frozenset", "sorted", "reversed"})
 _VIEWS = {"keys": 0, "values": 1}
@@ -143,7 +147,8 @@ class TypeInference:
         if isinstance(expr, cst.Call):
             return self._call_type(expr, scope, depth)
         if isinstance(expr, cst.Await):
-            return self._awaited_type(expr.expression, scope, depth)
+            return self._awaited_type(expr.expression, scope, depth) \
+                or self._awaited_object_type(expr.expression, scope, depth)
         if isinstance(expr, (cst.Name, cst.Attribute)):
             narrowed = self._narrowed_type(expr, scope, depth)
             if narrowed is not None:
@@ -239,6 +244,45 @@ class TypeInference:
         if isinstance(entry, FunctionEntry) and entry.is_coroutine:
             return self.project.return_type(entry)
         return None
+
+    def _awaited_object_type(self, inner: cst.BaseExpression, scope: Scope, depth: int
+                             ) -> Optional[str]:
+        """What `await inner` gives when `inner` holds an object whose class defines
+        `__await__` annotated `-> Generator[..., T]` (T; `Self`: the class): aiosqlite's
+        `await connect(...)`, a sync def returning a `Connection` that awaits to itself."""
+        held = self.type_of(inner, scope, depth + 1)
+        if held is None:
+            return None
+        local = self.names.local_class(held)
+        if local is not None:
+            method = self.names.method(local, "__await__")
+            if not isinstance(method, cst.FunctionDef) or method.returns is None:
+                return None
+            body = self.names.scope_of.get(method)
+            where = body.parent if body is not None and body.parent is not None else local
+            return self._generator_result(method.returns.annotation, where, held, depth)
+        entry = self.project.find(held) if self.project is not None else None
+        if isinstance(entry, ClassEntry) and self.project is not None:
+            return self.project.awaited_type(entry)
+        return None
+
+    def _generator_result(self, annotation: cst.BaseExpression, scope: Scope, owner: str,
+                          depth: int) -> Optional[str]:
+        """T of an annotation `Generator[Y, S, T]` (`Self`: `owner`)."""
+        if isinstance(annotation, cst.SimpleString):
+            parsed = _parse_annotation(annotation)
+            if parsed is None:
+                return None
+            annotation = parsed
+        if not isinstance(annotation, cst.Subscript) \
+                or self.names.qualname(annotation.value, scope) not in _GENERATORS:
+            return None
+        args = _subscript_args(annotation)
+        if len(args) != 3:
+            return None
+        if self.names.qualname(args[2], scope) in _SELF:
+            return owner
+        return self.annotation_type(args[2], scope, depth + 1)
 
     def declared_return(self, func: cst.FunctionDef, depth: int = 0) -> Optional[str]:
         """The type `func` is annotated to return (for an async def: what awaiting gives)."""

@@ -41,7 +41,7 @@ _NO_FILE = frozenset({"", "-", "stdin", "<stdin>"})
 class ClassSummary:
     """A class: its methods (name -> is a coroutine function), bases as written, and types."""
 
-    __slots__ = ("methods", "bases", "types", "returns")
+    __slots__ = ("methods", "bases", "types", "returns", "awaits")
 
     def __init__(self) -> None:
         self.methods: Dict[str, bool] = {}
@@ -50,6 +50,8 @@ class ClassSummary:
         # Client()`, `self.x = param` (the parameter's annotation), properties' return types.
         self.types: Dict[str, str] = {}
         self.returns: Dict[str, str] = {}      # method -> its return annotation
+        # What awaiting an instance gives: T of `def __await__(self) -> Generator[..., T]`.
+        self.awaits = ""
 
 
 class ModuleSummary:
@@ -423,7 +425,33 @@ def _summarize_class(node: ast.ClassDef, imports: Dict[str, str],
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             _self_types(stmt, summary.types, inferred)
     _body_types(node.body, summary.types, summary.returns, inferred)
+    awaits = _awaited_text(node.body, imports) or ""
+    # `-> Generator[Any, None, Self]`: awaiting gives the instance itself.
+    summary.awaits = node.name if _qualified(*awaits.partition(".")[::2], imports) in _SELF \
+        else awaits
     return summary
+
+
+_SELF = frozenset({"typing.Self", "typing_extensions.Self"})
+_GENERATORS = frozenset({"typing.Generator", "collections.abc.Generator",
+                         "typing_extensions.Generator"})
+
+
+def _awaited_text(body: List[ast.stmt], imports: Dict[str, str]) -> Optional[str]:
+    """T of a class body's `def __await__(self) -> Generator[Y, S, T]`, as written."""
+    for stmt in body:
+        if isinstance(stmt, ast.FunctionDef) and stmt.name == "__await__":
+            returns = stmt.returns
+            if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
+                try:
+                    returns = ast.parse(returns.value.strip(), mode="eval").body
+                except (SyntaxError, ValueError, RecursionError):
+                    return None
+            if isinstance(returns, ast.Subscript) \
+                    and _dotted_qualified(returns.value, imports) in _GENERATORS \
+                    and isinstance(returns.slice, ast.Tuple) and len(returns.slice.elts) == 3:
+                return _annotation_text(returns.slice.elts[2])
+    return None
 
 
 def _dotted_qualified(node: ast.expr, imports: Dict[str, str]) -> Optional[str]:
@@ -757,6 +785,13 @@ class ProjectModules:
             return None
         written = owner.cls.types.get(name)
         return self.resolve_type(owner.module, written) if written else None
+
+    def awaited_type(self, entry: ClassEntry) -> Optional[str]:
+        """What awaiting an instance of `entry`'s class gives (its or a base's `__await__`)."""
+        owner = self.defining_class(entry, "__await__")
+        if owner is None or not owner.cls.awaits:
+            return None
+        return self.resolve_type(owner.module, owner.cls.awaits)
 
     def return_type(self, entry: FunctionEntry) -> Optional[str]:
         """The type a found function is annotated to return (awaiting it, for an async def)."""
