@@ -17,7 +17,8 @@ Where a type comes from:
   return annotation (its type), `await f()` where `async def f() -> T` (T), factories of the
   catalogues (`calls.FACTORY_RETURNS`, `AWAITED_RETURNS`), tuples unpacked from
   `await asyncio.open_connection()` (`AWAITED_TUPLES`), `await x` where x's class declares
-  `__await__(self) -> Generator[Any, None, T]` (T);
+  `__await__(self) -> Generator[Any, None, T]` (T); a call of a name or attribute declared
+  `Callable[..., R]` (R; awaited, of `Callable[..., Awaitable[T]]`: T);
 - loop variables: the element type of what they iterate (`element_type`), through copies
   (`list(xs)`, `xs.copy()`) and views of declared mappings (`d.values()`, `d.keys()`); names a
   loop unpacks (`for k, v in d.items()`, `enumerate`, `zip`, `list[tuple[A, B]]`), by part;
@@ -35,8 +36,9 @@ from typing import Callable, Dict, List, Optional, Tuple
 import libcst as cst
 
 from .calls import FACTORY_RETURNS
-from .calls.coroutines import (AWAITED_RETURNS, AWAITED_TUPLES, COROUTINE_ANNOTATIONS,
-                               PROPERTY_DECORATORS, STDLIB_ATTRIBUTE_TYPES)
+from .calls.coroutines import (AWAITABLE_RESULTS, AWAITED_RETURNS, AWAITED_TUPLES,
+                               COROUTINE_ANNOTATIONS, PROPERTY_DECORATORS,
+                               STDLIB_ATTRIBUTE_TYPES)
 from .modules import ClassEntry, FunctionEntry, ProjectModules
 from .narrowing import Narrowing
 from .names import (LOCAL_PREFIX, Binding, Resolver, Scope, cls_class, decorator_names,
@@ -148,6 +150,7 @@ class TypeInference:
             return self._call_type(expr, scope, depth)
         if isinstance(expr, cst.Await):
             return self._awaited_type(expr.expression, scope, depth) \
+                or self._awaited_callable_type(expr.expression, scope, depth) \
                 or self._awaited_object_type(expr.expression, scope, depth)
         if isinstance(expr, (cst.Name, cst.Attribute)):
             narrowed = self._narrowed_type(expr, scope, depth)
@@ -201,7 +204,10 @@ class TypeInference:
         called = self.names.qualname(call.func, scope, depth + 1)
         if called is None:
             cls = self._cls_call(call.func, scope)
-            return cls.path if cls is not None else None
+            if cls is not None:
+                return cls.path
+            result = self._callable_result(call.func, scope, depth)
+            return self.annotation_type(result[0], result[1], depth + 1) if result else None
         if called.startswith(LOCAL_PREFIX):
             return None
         entry = self.project.find(called) if self.project is not None else None
@@ -243,6 +249,42 @@ class TypeInference:
         entry = self.project.find(called)
         if isinstance(entry, FunctionEntry) and entry.is_coroutine:
             return self.project.return_type(entry)
+        return None
+
+    def _callable_result(self, func: cst.BaseExpression, scope: Scope, depth: int
+                         ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """R of a name or attribute declared `Callable[..., R]` (directly, through a type
+        alias, or assigned from one declared so: `self.make = make`), where to read it."""
+        found = self.declared(func, scope, depth + 1)
+        if found is None:
+            return None
+        annotation, where = found
+        if isinstance(annotation, cst.Name):          # `Handler = Callable[..., Response]`
+            bindings = self.names.bindings(annotation.value, where) or []
+            if len(bindings) != 1 or bindings[0].kind != "assign" \
+                    or not isinstance(bindings[0].node, cst.Subscript):
+                return None
+            annotation, where = bindings[0].node, bindings[0].scope
+        if not isinstance(annotation, cst.Subscript) \
+                or self.names.qualname(annotation.value, where) not in _CALLABLES:
+            return None
+        args = _subscript_args(annotation)
+        return self._unwrapped(args[1], where, depth) if len(args) == 2 else None
+
+    def _awaited_callable_type(self, inner: cst.BaseExpression, scope: Scope, depth: int
+                               ) -> Optional[str]:
+        """What `await f(...)` gives where `f` is declared `Callable[..., Awaitable[T]]`
+        (or `Coroutine[Any, Any, T]`): T."""
+        if not isinstance(inner, cst.Call) \
+                or self.names.qualname(inner.func, scope, depth + 1) is not None:
+            return None
+        result = self._callable_result(inner.func, scope, depth)
+        if result is None or not isinstance(result[0], cst.Subscript):
+            return None
+        awaitable = self.names.qualname(result[0].value, result[1])
+        args = _subscript_args(result[0])
+        if awaitable in AWAITABLE_RESULTS and len(args) in (1, 3):
+            return self.annotation_type(args[-1], result[1], depth + 1)
         return None
 
     def _awaited_object_type(self, inner: cst.BaseExpression, scope: Scope, depth: int
@@ -351,7 +393,8 @@ class TypeInference:
                  ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
         """The annotation `expr` is declared with (and where to read it), with `Optional`
         and `| None` taken off: a name's or a same-module class attribute's own annotation,
-        or its part of an annotated tuple it was unpacked from (`a, b = pair`)."""
+        the annotation of the one name it was assigned from (`self.make = make`), or its
+        part of an annotated tuple (or loop element) it was unpacked from (`a, b = pair`)."""
         if depth > MAX_DEPTH:
             return None
         bindings = self._collection_bindings(expr, scope)
@@ -363,6 +406,9 @@ class TypeInference:
                 return None
             return self._unwrapped(annotations[0][0], annotations[0][1], depth)
         only = bindings[0]
+        if len(bindings) == 1 and only.kind == "assign" \
+                and isinstance(only.node, (cst.Name, cst.Attribute)):
+            return self.declared(only.node, only.scope, depth + 1)   # `self.make = make`
         if len(bindings) == 1 and only.kind == "unpack" \
                 and isinstance(only.node, (cst.For, cst.CompFor)):
             source = self._copied(only.node.iter, only.scope)

@@ -23,6 +23,7 @@ _WHICH_CALLS = ("Coroutine functions are those a type checker would see, without
                 "object they are called on: parameter, variable and attribute annotations "
                 "(`Optional`, `X | None`, strings), constructors, return annotations (also "
                 "through `await`, and `await` of an object whose `__await__` is annotated), "
+                "results of callables declared `Callable[..., R]`, "
                 "loop variables (through copies, mapping views and unpacking), `with` "
                 "targets, declared containers (`xs[0]` of `list[X]`), `isinstance` guards "
                 "and attribute chains of any depth, through bases. A "
