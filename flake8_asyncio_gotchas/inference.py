@@ -36,8 +36,8 @@ from typing import Callable, Dict, List, Optional, Tuple
 import libcst as cst
 
 from .calls import FACTORY_RETURNS
-from .calls.coroutines import (AWAITABLE_RESULTS, AWAITED_RETURNS, AWAITED_TUPLES,
-                               COROUTINE_ANNOTATIONS, PROPERTY_DECORATORS,
+from .calls.coroutines import (ASYNCIO_REEXPORTING, AWAITABLE_RESULTS, AWAITED_RETURNS,
+                               AWAITED_TUPLES, COROUTINE_ANNOTATIONS, PROPERTY_DECORATORS,
                                STDLIB_ATTRIBUTE_TYPES)
 from .modules import ClassEntry, FunctionEntry, ProjectModules
 from .narrowing import Narrowing
@@ -77,6 +77,17 @@ _SELF = frozenset({"typing.Self", "typing_extensions.Self"})
 # Builtins whose result iterates like their one argument; views of a mapping (-> K or V).
 _COPIES = frozenset({"list", "tuple", "set", "frozenset", "sorted", "reversed"})
 _VIEWS = {"keys": 0, "values": 1}
+
+
+def asyncio_public_name(name: Optional[str]) -> Optional[str]:
+    """`asyncio.base_events.Server` -> `asyncio.Server`: a class of an asyncio submodule that
+    asyncio re-exports, by the name the catalogues know it by."""
+    if name is None or not name.startswith("asyncio."):
+        return name
+    parts = name.split(".")
+    if len(parts) == 3 and parts[1] in ASYNCIO_REEXPORTING:
+        return "asyncio." + parts[2]
+    return name
 
 
 def _is_empty(expr: cst.BaseExpression) -> bool:
@@ -616,8 +627,8 @@ class TypeInference:
                 inner = [arg for arg in _subscript_args(annotation) if not is_none(arg)]
                 return self.annotation_type(inner[0], scope, depth + 1) \
                     if len(inner) == 1 else None
-            return generic
-        return self.names.qualname(annotation, scope, depth + 1)
+            return asyncio_public_name(generic)
+        return asyncio_public_name(self.names.qualname(annotation, scope, depth + 1))
 
     def element_type(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0
                      ) -> Optional[str]:

@@ -102,6 +102,14 @@ AWAITED_TUPLES: Dict[str, Tuple[str, ...]] = {
     "asyncio.open_unix_connection": ("asyncio.StreamReader", "asyncio.StreamWriter"),
 }
 
+# asyncio's submodules whose public classes `asyncio` re-exports (`from .base_events import *`):
+# an annotation `asyncio.base_events.Server` names `asyncio.Server`. (`asyncio.subprocess` is
+# not one: its `Process` is known by that name.)
+ASYNCIO_REEXPORTING = frozenset({
+    "base_events", "events", "futures", "locks", "queues", "runners", "streams", "tasks",
+    "taskgroups", "timeouts", "exceptions", "protocols", "transports",
+})
+
 # Attributes of standard-library asyncio objects whose type is known.
 STDLIB_ATTRIBUTE_TYPES: Dict[str, str] = {
     "asyncio.subprocess.Process.stdin": "asyncio.StreamWriter",
