@@ -18,7 +18,9 @@ Where a type comes from:
   catalogues (`calls.FACTORY_RETURNS`, `AWAITED_RETURNS`), tuples unpacked from
   `await asyncio.open_connection()` (`AWAITED_TUPLES`), `await x` where x's class declares
   `__await__(self) -> Generator[Any, None, T]` (T); a call of a name or attribute declared
-  `Callable[..., R]` (R; awaited, of `Callable[..., Awaitable[T]]`: T);
+  `Callable[..., R]` (R; awaited, of `Callable[..., Awaitable[T]]`: T); a call of a name or
+  attribute holding a class (declared `type[X]`, or bound to the class: `X_CLASS = X`);
+  `a or b` when both sides have the one type;
 - loop variables: the element type of what they iterate (`element_type`), through copies
   (`list(xs)`, `xs.copy()`) and views of declared mappings (`d.values()`, `d.keys()`); names a
   loop unpacks (`for k, v in d.items()`, `enumerate`, `zip`, `list[tuple[A, B]]`), by part;
@@ -39,7 +41,7 @@ from .calls import FACTORY_RETURNS
 from .calls.coroutines import (ASYNCIO_REEXPORTING, AWAITABLE_RESULTS, AWAITED_RETURNS,
                                AWAITED_TUPLES, COROUTINE_ANNOTATIONS, PROPERTY_DECORATORS,
                                STDLIB_ATTRIBUTE_TYPES)
-from .modules import ClassEntry, FunctionEntry, ProjectModules
+from .modules import REF_PREFIX, ClassEntry, FunctionEntry, ProjectModules
 from .narrowing import Narrowing
 from .names import (LOCAL_PREFIX, Binding, Resolver, Scope, cls_class, decorator_names,
                     self_class)
@@ -64,6 +66,7 @@ _COLLECTIONS = frozenset({
     "collections.abc.Iterator", "collections.deque", "typing.Deque",
 })
 _TUPLES = frozenset({"tuple", "typing.Tuple"})
+_TYPES = frozenset({"type", "typing.Type", "typing_extensions.Type"})
 _MAPPINGS = frozenset({
     "dict", "typing.Dict", "typing.Mapping", "typing.MutableMapping", "typing.DefaultDict",
     "typing.OrderedDict", "collections.abc.Mapping", "collections.abc.MutableMapping",
@@ -178,7 +181,20 @@ class TypeInference:
             return self.attribute_type(base, expr.attr.value, depth + 1) if base else None
         if isinstance(expr, cst.Subscript):
             return self._item_type(expr, scope, depth)
+        if isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or):
+            # `self.exchange or default`: one of the sides, when both have the one type.
+            sides = {self.same_class(self.type_of(side, scope, depth + 1))
+                     for side in (expr.left, expr.right) if not is_none(side)}
+            return sides.pop() if len(sides) == 1 else None
         return None
+
+    def same_class(self, kind: Optional[str]) -> Optional[str]:
+        """One spelling of a type for comparisons: another module's class by its
+        `ClassEntry.ref` however it was reached ("pkg.abc.Exchange", "@/…/abc.py:Exchange")."""
+        if kind is None or kind.startswith((LOCAL_PREFIX, REF_PREFIX)) or self.project is None:
+            return kind
+        entry = self.project.find(kind)
+        return entry.ref if isinstance(entry, ClassEntry) else kind
 
     def _narrowed_type(self, expr: cst.BaseExpression, scope: Scope, depth: int
                        ) -> Optional[str]:
@@ -217,6 +233,9 @@ class TypeInference:
             cls = self._cls_call(call.func, scope)
             if cls is not None:
                 return cls.path
+            made = self._class_held(call.func, scope, depth)
+            if made is not None:
+                return made
             result = self._callable_result(call.func, scope, depth)
             return self.annotation_type(result[0], result[1], depth + 1) if result else None
         if called.startswith(LOCAL_PREFIX):
@@ -261,6 +280,35 @@ class TypeInference:
         if isinstance(entry, FunctionEntry) and entry.is_coroutine:
             return self.project.return_type(entry)
         return None
+
+    def _class_held(self, func: cst.BaseExpression, scope: Scope, depth: int) -> Optional[str]:
+        """The class a name or attribute holds, so that calling it makes one: declared
+        `type[X]` (`connection_class: Type[Connection]`), or bound only to a class
+        (aio-pika's class attribute `EXCHANGE_CLASS = Exchange`)."""
+        found = self.declared(func, scope, depth + 1)
+        if found is not None:
+            annotation, where = found
+            if isinstance(annotation, cst.Subscript) \
+                    and self.names.qualname(annotation.value, where) in _TYPES:
+                args = _subscript_args(annotation)
+                return self.annotation_type(args[0], where, depth + 1) \
+                    if len(args) == 1 else None
+            return None
+        bindings = self._collection_bindings(func, scope)
+        if not bindings or len(bindings) != 1 or bindings[0].kind != "assign" \
+                or bindings[0].annotation is not None \
+                or not isinstance(bindings[0].node, (cst.Name, cst.Attribute)):
+            return None
+        value, where = bindings[0].node, bindings[0].scope
+        defined = self.names.definitions(value, where)
+        if defined is not None:
+            target = self.names.scope_of.get(defined[0]) if len(defined) == 1 \
+                and isinstance(defined[0], cst.ClassDef) else None
+            return target.path if target is not None else None
+        held = self.names.qualname(value, where, depth + 1)
+        if held is None or held.startswith(LOCAL_PREFIX) or self.project is None:
+            return None
+        return held if isinstance(self.project.find(held), ClassEntry) else None
 
     def _callable_result(self, func: cst.BaseExpression, scope: Scope, depth: int
                          ) -> Optional[Tuple[cst.BaseExpression, Scope]]:

@@ -225,6 +225,9 @@ PASS_THROUGH_CLASS_WRAPPERS = frozenset({
 NEUTRAL_BASES = frozenset({
     "object", "abc.ABC", "typing.Generic", "typing.Protocol", "typing_extensions.Protocol",
     "Exception", "BaseException", "RuntimeError", "ValueError",
+    # Define only `__enter__`/`__exit__` (`__aenter__`/`__aexit__`), abstract or returning self.
+    "typing.ContextManager", "typing.AsyncContextManager", "contextlib.AbstractContextManager",
+    "contextlib.AbstractAsyncContextManager",
 })
 
 # Return annotations that declare an awaitable as the result of an `async def` (AIO101: such
