@@ -141,6 +141,7 @@ class TypeInference:
         self._nesting = 0
         self._known: Dict[Tuple[int, int], Optional[str]] = {}
         self.narrowing = Narrowing()
+        self._options: Dict[Tuple[int, int], Optional[List[str]]] = {}
 
     # -- expressions ------------------------------------------------------------------------
 
@@ -476,6 +477,64 @@ class TypeInference:
                 and isinstance(only.node, cst.BaseExpression):
             return self._tuple_part(only.node, only.position, only.scope, depth + 1)
         return None
+
+    # -- unions: the types a value may hold when it holds one of several --------------------
+
+    def type_options(self, expr: cst.BaseExpression, scope: Scope) -> Optional[List[str]]:
+        """Every type a name or same-module class attribute may hold, when it may hold one of
+        several (`type_of` knows none): its declared union (`A | B`, `Union[A, B]`, None
+        aside), or, undeclared, the types of its bindings (`x = A()` here, `x = B()` there).
+        None when any of them is unknown."""
+        key = (id(expr), id(scope))
+        if key not in self._options:
+            self._options[key] = None               # in progress: a cycle finds None
+            self._options[key] = self._type_options(expr, scope)
+        return self._options[key]
+
+    def _type_options(self, expr: cst.BaseExpression, scope: Scope) -> Optional[List[str]]:
+        bindings = self._collection_bindings(expr, scope)
+        if not bindings:
+            return None
+        declared = [binding for binding in bindings if binding.annotation is not None]
+        types: List[Optional[str]] = []
+        if declared:
+            first = declared[0].annotation
+            if first is None or not all(binding.annotation is not None
+                                        and first.deep_equals(binding.annotation)
+                                        for binding in declared[1:]):
+                return None
+            members = self._union_members(first, declared[0].scope)
+            types = [self.annotation_type(member, declared[0].scope)
+                     for member in members or ()]
+        else:
+            types = [self._binding_type(binding, 1) for binding in bindings
+                     if not (binding.kind == "assign" and is_none(binding.node))]
+        if not types or None in types:
+            return None
+        unique = list(dict.fromkeys(self.same_class(kind) for kind in types))
+        return unique if len(unique) > 1 else None     # type: ignore[return-value]
+
+    def _union_members(self, annotation: cst.BaseExpression, scope: Scope
+                       ) -> Optional[List[cst.BaseExpression]]:
+        """The members of a union annotation, None aside (`A | B | None`, `Union[A, B]`)."""
+        found: List[cst.BaseExpression] = []
+        pending = [annotation]
+        while pending and len(found) < MAX_DEPTH:
+            current = pending.pop()
+            if isinstance(current, cst.SimpleString):
+                parsed = _parse_annotation(current)
+                if parsed is None:
+                    return None
+                pending.append(parsed)
+            elif isinstance(current, cst.BinaryOperation) \
+                    and isinstance(current.operator, cst.BitOr):
+                pending.extend((current.right, current.left))
+            elif isinstance(current, cst.Subscript) \
+                    and self.names.qualname(current.value, scope) in (_OPTIONAL | _UNION):
+                pending.extend(reversed(_subscript_args(current)))
+            elif not is_none(current):
+                found.append(current)
+        return found if not pending else None
 
     def _unwrapped(self, annotation: cst.BaseExpression, scope: Scope, depth: int
                    ) -> Optional[Tuple[cst.BaseExpression, Scope]]:

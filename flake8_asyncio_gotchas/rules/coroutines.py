@@ -29,15 +29,17 @@ _WHICH_CALLS = ("Coroutine functions are those a type checker would see, without
                 "targets, declared containers (`xs[0]` of `list[X]`), `isinstance` guards "
                 "and attribute chains of any depth, through bases. A "
                 "`def` annotated to return a `Coroutine`, a callable annotated "
-                "`Callable[..., Coroutine[...]]` and an object whose class has an "
-                "`async def __call__` count too. When flake8 reads standard input without a "
+                "`Callable[..., Coroutine[...]]`, a `functools.partial` of coroutine "
+                "functions, an object whose class has an `async def __call__`, and a method "
+                "every member of a union (declared `A | B`, or bound to either) defines as "
+                "`async def` count too. When flake8 reads standard input without a "
                 "`--stdin-display-name` naming a real path, only the same module is known. An "
                 "`async def` under a decorator is a coroutine function only when the decorator "
                 "is known to keep it one (it returns an inner `async def`, or is typed "
                 "`(func: F) -> F`); a class decorator must be one known to leave methods alone "
                 "(a metaclass is trusted). A method reached through a base class that cannot be "
-                "read, an object of two possible types, or an `Awaitable` that may not be a "
-                "coroutine, is not assumed to be one.")
+                "read, an object of two possible types that do not agree, or an `Awaitable` "
+                "that may not be a coroutine, is not assumed to be one.")
 
 _SEE_AIO100 = ("Coroutine functions are recognised as for AIO100 (same module, standard "
                "library, other modules of the same project).")
