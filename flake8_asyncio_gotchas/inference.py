@@ -11,7 +11,8 @@ Inferred from what the source says, never by importing or running it. A type is 
 Where a type comes from:
 - `self` (and `self` used in a def nested in a method): the method's class;
 - annotations of parameters, variables, class-body names and `self.x: T`, read through
-  `Optional`, `X | None` and string annotations (`annotation_type`); a name with an annotation
+  `Optional`, `X | None` and string annotations (`annotation_type`), a TypeVar with a bound
+  as its bound (`T = TypeVar("T", bound=Bot)`: a Bot); a name with an annotation
   has the declared type, whatever it is later assigned, as type checkers read it;
 - assigned values: `Client()` and `cls(...)` (the class), a call of a def or method with a
   return annotation (its type), `await f()` where `async def f() -> T` (T), factories of the
@@ -77,6 +78,7 @@ _CALLABLES = frozenset({"typing.Callable", "collections.abc.Callable"})
 _GENERATORS = frozenset({"typing.Generator", "collections.abc.Generator",
                          "typing_extensions.Generator"})
 _SELF = frozenset({"typing.Self", "typing_extensions.Self"})
+_TYPEVARS = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
 # Builtins whose result iterates like their one argument; views of a mapping (-> K or V).
 _COPIES = frozenset({"list", "tuple", "set", "frozenset", "sorted", "reversed"})
 _VIEWS = {"keys": 0, "values": 1}
@@ -735,7 +737,26 @@ class TypeInference:
                 return self.annotation_type(inner[0], scope, depth + 1) \
                     if len(inner) == 1 else None
             return asyncio_public_name(generic)
+        if isinstance(annotation, cst.Name):
+            bound = self._typevar_bound(annotation, scope)
+            if bound is not None:
+                return self.annotation_type(bound[0], bound[1], depth + 1)
         return asyncio_public_name(self.names.qualname(annotation, scope, depth + 1))
+
+    def _typevar_bound(self, name: cst.Name, scope: Scope
+                       ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """The bound of a same-module `T = TypeVar("T", bound=Bound)`: a value of type T is at
+        least a Bound, as type checkers read it (other modules: `ModuleSummary.bounds`)."""
+        bindings = self.names.bindings(name.value, scope) or []
+        value = bindings[0].node if len(bindings) == 1 and bindings[0].kind == "assign" \
+            else None
+        if not isinstance(value, cst.Call) \
+                or self.names.qualname(value.func, bindings[0].scope) not in _TYPEVARS:
+            return None
+        for arg in value.args:
+            if arg.keyword is not None and arg.keyword.value == "bound":
+                return arg.value, bindings[0].scope
+        return None
 
     def element_type(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0
                      ) -> Optional[str]:

@@ -58,7 +58,7 @@ class ModuleSummary:
     """What another module binds at module level: functions, classes, imports, types."""
 
     __slots__ = ("path", "functions", "classes", "imports", "stars", "types", "returns",
-                 "wrappers")
+                 "wrappers", "bounds")
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -71,6 +71,9 @@ class ModuleSummary:
         # Decorators that keep a coroutine function one (`wrapper_level`): name -> 1 when used
         # bare (`@log_duration`), 2 when called (`@Job(name=...)`).
         self.wrappers: Dict[str, int] = {}
+        # TypeVars with a bound (`BotT = TypeVar("BotT", bound=Bot)`): name -> the bound as
+        # written. A value of that type is at least a Bot: lookups of the name find the bound.
+        self.bounds: Dict[str, str] = {}
 
 
 _Def = Union[ast.FunctionDef, ast.AsyncFunctionDef]
@@ -386,7 +389,26 @@ def summarize(source: str, path: str) -> ModuleSummary:
         else:
             summary.functions[name] = _coroutine_defs(nodes, imports, summary.wrappers)
     _body_types(tree.body, summary.types, summary.returns, {})
+    summary.bounds = _typevar_bounds(tree.body, imports)
     return summary
+
+
+_TYPEVARS = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
+
+
+def _typevar_bounds(body: List[ast.stmt], imports: Dict[str, str]) -> Dict[str, str]:
+    """`T = TypeVar("T", bound=Bound)` at module level: T -> "Bound" (a string bound parsed;
+    `Bound | None`: Bound)."""
+    bounds: Dict[str, str] = {}
+    for stmt in _statements(body):
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call)
+                and _dotted_qualified(stmt.value, imports) in _TYPEVARS):
+            continue
+        for keyword in stmt.value.keywords:
+            if keyword.arg == "bound":
+                _note(bounds, stmt.targets[0].id, _annotation_text(keyword.value) or "")
+    return {name: bound for name, bound in bounds.items() if bound}
 
 
 def _body_types(body: List[ast.stmt], types: Dict[str, str], returns: Dict[str, str],
@@ -711,6 +733,8 @@ class ProjectModules:
         here = os.path.dirname(path)
         if name in summary.imports:
             return self.lookup(".".join([summary.imports[name]] + rest), here, depth + 1)
+        if name in summary.bounds:           # a bound TypeVar: its values are at least a Bound
+            return self._in_module(path, summary.bounds[name].split(".") + rest, depth + 1)
         if name in summary.functions:
             if not rest:
                 return FunctionEntry(summary.functions[name], summary,
