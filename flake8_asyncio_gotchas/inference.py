@@ -230,7 +230,10 @@ class TypeInference:
             if isinstance(target, cst.ClassDef):
                 found = self.names.scope_of.get(target)
                 return found.path if found is not None else None
-            return self.declared_return(target, depth) if target.asynchronous is None else None
+            body = self.names.scope_of.get(target)
+            if target.asynchronous is None or (body is not None and body.yields):
+                return self.declared_return(target, depth)   # an async generator's too
+            return None
         called = self.names.qualname(call.func, scope, depth + 1)
         if called is None:
             cls = self._cls_call(call.func, scope)

@@ -76,6 +76,11 @@ STDLIB_COROUTINE_FUNCTIONS: FrozenSet[str] = frozenset({
     "asyncio.Server.wait_closed",
     "asyncio.subprocess.Process.wait",
     "asyncio.subprocess.Process.communicate",
+    # An async generator's methods return coroutines (typeshed: `-> Coroutine[...]`).
+    *("%s.%s" % (generator, method)
+      for generator in ("typing.AsyncGenerator", "collections.abc.AsyncGenerator",
+                        "typing_extensions.AsyncGenerator")
+      for method in ("asend", "athrow", "aclose", "__anext__")),
 })
 
 # Decorators that make a method an attribute read: `obj.name` is the value it returns (as
