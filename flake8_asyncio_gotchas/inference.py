@@ -178,6 +178,10 @@ class TypeInference:
             if owner is not None:
                 return owner.path
             bindings = self.names.bindings(expr.value, scope, expr)
+            if bindings:       # `runner = runner` (narrowing it for mypy) adds no type
+                bindings = [b for b in bindings if not (
+                    b.kind == "assign" and isinstance(b.node, cst.Name)
+                    and b.node.value == expr.value)] or bindings
             return self._type_of_bindings(bindings, depth) if bindings else None
         if isinstance(expr, cst.Attribute):
             base = self.type_of(expr.value, scope, depth + 1)
