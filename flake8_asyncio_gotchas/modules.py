@@ -5,9 +5,10 @@ async defs, its classes (methods and bases), and what it imports or re-exports. 
 from the linted file's path (packages with `__init__.py`, a package a namespace portion without
 one sits in, the directory holding pyproject.toml / setup.cfg / setup.py, and its `src/`), then
 in the site-packages of the environment running flake8 (`installed.py`; the standard library
-aside), parsed with `ast.parse` (never imported or executed). Its summary is cached per process keyed by path, mtime and size, so that `flake8 -j`
-over a package reads each module once per worker, and on disk between runs
-(`summary_cache.py`), so that an editor's new flake8 process on every save parses none again.
+aside), parsed with `ast.parse` (never imported or executed). Its summary is cached per
+process keyed by path, mtime and size, so that `flake8 -j` over a package reads each module once
+per worker, and on disk between runs (`summary_cache.py`), so that an editor's new flake8
+process on every save parses none again.
 """
 from __future__ import annotations
 
