@@ -518,10 +518,11 @@ class TypeInference:
         else:
             types = [self._binding_type(binding, 1) for binding in bindings
                      if not (binding.kind == "assign" and is_none(binding.node))]
-        if not types or None in types:
+        known = [kind for kind in types if kind is not None]
+        if not types or len(known) != len(types):
             return None
-        unique = list(dict.fromkeys(self.same_class(kind) for kind in types))
-        return unique if len(unique) > 1 else None     # type: ignore[return-value]
+        unique = list(dict.fromkeys(self.same_class(kind) or kind for kind in known))
+        return unique if len(unique) > 1 else None
 
     def _union_members(self, annotation: cst.BaseExpression, scope: Scope
                        ) -> Optional[List[cst.BaseExpression]]:
