@@ -12,7 +12,10 @@ Known without running anything:
   disk (see `modules.py`), summarised with `ast` (never imported), and cached per process and
   on disk (`summary_cache.py`);
 - a sync `def` annotated to return `Coroutine[...]`, a name or attribute annotated
-  `Callable[..., Coroutine[...]]`, and an object whose class has an `async def __call__`.
+  `Callable[..., Coroutine[...]]`, a name bound to `functools.partial` of coroutine functions,
+  and an object whose class has an `async def __call__`;
+- a method every type of a union defines as a coroutine function (a declared `A | B`, or a
+  name bound to an A here and a B there: `inference.TypeInference.type_options`).
 
 An `async def` whose decorators may change what a call returns is not assumed to return a
 coroutine: only the pass-through decorators below are trusted (a class's metaclass is
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 import ast
 import textwrap
-from typing import Dict, Optional, Union
+from typing import Dict, Optional, Set, Union
 
 import libcst as cst
 
@@ -47,6 +50,9 @@ def _local_wrapper_level(node: Union[cst.FunctionDef, cst.ClassDef]) -> int:
     return wrapper_level(tree.body[0]) if tree.body else 0
 
 
+_PARTIALS = frozenset({"functools.partial"})
+
+
 def _generic(annotation: cst.BaseExpression) -> cst.BaseExpression:
     """`Coroutine[Any, Any, int]` -> `Coroutine`."""
     return annotation.value if isinstance(annotation, cst.Subscript) else annotation
@@ -61,6 +67,7 @@ class CoroutineIndex:
             resolver.types.project = ProjectModules(filename)
         self.project = resolver.types.project
         self._levels: Dict[cst.CSTNode, int] = {}
+        self._partials: Set[int] = set()
 
     def is_coroutine_def(self, func: cst.FunctionDef, scope: Scope) -> bool:
         """An `async def` (not an async generator), or a `def` annotated to return a
@@ -111,17 +118,33 @@ class CoroutineIndex:
     def is_coroutine_function(self, expr: cst.BaseExpression, scope: Scope) -> bool:
         """Whether `expr` (evaluated in `scope`) is known to be a coroutine function, or an
         object whose class's `__call__` is one (`response(scope, receive, send)`)."""
-        return self._is_coroutine_function(expr, scope) or self._has_async_call(expr, scope)
+        return self._is_coroutine_function(expr, scope) or self._has_async_call(expr, scope) \
+            or self._union_call(expr, scope)
 
     def _has_async_call(self, expr: cst.BaseExpression, scope: Scope) -> bool:
         kind = self.names.instance_type(expr, scope)
-        if kind is None:
-            return False
+        return kind is not None and self.is_coroutine_method(kind, "__call__")
+
+    def is_coroutine_method(self, kind: str, name: str) -> bool:
+        """Whether method `name` of an object of type `kind` is a coroutine function."""
         local = self.names.local_class(kind)
         if local is not None:
-            return bool(self._method_kind(local, "__call__", 0))
-        entry = self.project.find(kind + ".__call__")
+            return bool(self._method_kind(local, name, 0))
+        qualname = "%s.%s" % (kind, name)
+        if qualname in STDLIB_COROUTINE_FUNCTIONS:
+            return True
+        entry = self.project.find(qualname)
         return isinstance(entry, FunctionEntry) and entry.is_coroutine
+
+    def _union_call(self, expr: cst.BaseExpression, scope: Scope) -> bool:
+        """A method (or `__call__`) that every type a value may hold defines as a coroutine
+        function, as type checkers read a union: `self._adapter.close()` with `_adapter:
+        BaseAdapter | AiohttpAdapter`, `responder(...)` bound to one of two responders."""
+        target, name = (expr.value, expr.attr.value) if isinstance(expr, cst.Attribute) \
+            else (expr, "__call__")
+        options = self.names.types.type_options(target, scope)
+        return options is not None and all(self.is_coroutine_method(kind, name)
+                                           for kind in options)
 
     def _is_coroutine_function(self, expr: cst.BaseExpression, scope: Scope) -> bool:
         if isinstance(expr, cst.Name):
@@ -129,7 +152,8 @@ class CoroutineIndex:
             if bindings and any(binding.kind != "import" for binding in bindings):
                 defined = self.names.definitions(expr, scope)
                 if defined is None:
-                    return self.names.types.is_coroutine_callable(expr, scope)
+                    return self.names.types.is_coroutine_callable(expr, scope) \
+                        or self._partial_of_coroutine(expr, scope)
                 return all(isinstance(func, cst.FunctionDef) and self._is_local_coroutine(func)
                            for func in defined)
         elif isinstance(expr, cst.Attribute):
@@ -149,6 +173,26 @@ class CoroutineIndex:
             return True
         entry = self.project.find(qualname)
         return isinstance(entry, FunctionEntry) and entry.is_coroutine
+
+    def _partial_of_coroutine(self, expr: cst.Name, scope: Scope) -> bool:
+        """A name bound only to `functools.partial(f, ...)` of coroutine functions: calling
+        it calls f (starlette's `send_file = partial(self._handle_simple, send, ...)`)."""
+        bindings = self.names.bindings(expr.value, scope, expr)
+        if not bindings or id(expr) in self._partials:
+            return False
+        self._partials.add(id(expr))                # `f = partial(f)`: no endless lookup
+        try:
+            for binding in bindings:
+                value = binding.node
+                if binding.kind != "assign" or not isinstance(value, cst.Call) \
+                        or not value.args or value.args[0].keyword is not None \
+                        or value.args[0].star \
+                        or self.names.qualname(value.func, binding.scope) not in _PARTIALS \
+                        or not self.is_coroutine_function(value.args[0].value, binding.scope):
+                    return False
+            return True
+        finally:
+            self._partials.discard(id(expr))
 
     def _is_local_coroutine(self, func: cst.FunctionDef) -> bool:
         def_scope = self.names.scope_of.get(func)

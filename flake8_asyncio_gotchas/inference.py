@@ -11,16 +11,24 @@ Inferred from what the source says, never by importing or running it. A type is 
 Where a type comes from:
 - `self` (and `self` used in a def nested in a method): the method's class;
 - annotations of parameters, variables, class-body names and `self.x: T`, read through
-  `Optional`, `X | None` and string annotations (`annotation_type`); a name with an annotation
+  `Optional`, `X | None` and string annotations (`annotation_type`), a TypeVar with a bound
+  as its bound (`T = TypeVar("T", bound=Bot)`: a Bot); a name with an annotation
   has the declared type, whatever it is later assigned, as type checkers read it;
 - assigned values: `Client()` and `cls(...)` (the class), a call of a def or method with a
   return annotation (its type), `await f()` where `async def f() -> T` (T), factories of the
   catalogues (`calls.FACTORY_RETURNS`, `AWAITED_RETURNS`), tuples unpacked from
-  `await asyncio.open_connection()` (`AWAITED_TUPLES`);
-- loop variables: the element type of what they iterate (`element_type`);
+  `await asyncio.open_connection()` (`AWAITED_TUPLES`), `await x` where x's class declares
+  `__await__(self) -> Generator[Any, None, T]` (T); a call of a name or attribute declared
+  `Callable[..., R]` (R; awaited, of `Callable[..., Awaitable[T]]`: T); a call of a name or
+  attribute holding a class (declared `type[X]`, or bound to the class: `X_CLASS = X`);
+  `a or b` when both sides have the one type;
+- loop variables: the element type of what they iterate (`element_type`), through copies
+  (`list(xs)`, `xs.copy()`) and views of declared mappings (`d.values()`, `d.keys()`); names a
+  loop unpacks (`for k, v in d.items()`, `enumerate`, `zip`, `list[tuple[A, B]]`), by part;
 - attributes, to any depth: the class's annotation or values of the attribute, in its body or
   any method, properties' return annotations, then its bases (same module, other modules);
-  attributes of the standard library's asyncio objects (`STDLIB_ATTRIBUTE_TYPES`).
+  attributes of the standard library's asyncio objects (`STDLIB_ATTRIBUTE_TYPES`);
+- `isinstance` guards: where one narrows a name or attribute chain, its class (`narrowing.py`).
 Bindings to `None` say nothing about the type (an attribute set to None in `__init__` and to a
 client later holds a client when used). A name bound to two different types has none.
 """
@@ -31,9 +39,11 @@ from typing import Callable, Dict, List, Optional, Tuple
 import libcst as cst
 
 from .calls import FACTORY_RETURNS
-from .calls.coroutines import (AWAITED_RETURNS, AWAITED_TUPLES, COROUTINE_ANNOTATIONS,
-                               PROPERTY_DECORATORS, STDLIB_ATTRIBUTE_TYPES)
-from .modules import ClassEntry, FunctionEntry, ProjectModules
+from .calls.coroutines import (ASYNCIO_REEXPORTING, AWAITABLE_RESULTS, AWAITED_RETURNS,
+                               AWAITED_TUPLES, COROUTINE_ANNOTATIONS, PROPERTY_DECORATORS,
+                               STDLIB_ATTRIBUTE_TYPES)
+from .modules import REF_PREFIX, ClassEntry, FunctionEntry, ProjectModules
+from .narrowing import Narrowing
 from .names import (LOCAL_PREFIX, Binding, Resolver, Scope, cls_class, decorator_names,
                     self_class)
 from .syntax import is_none
@@ -57,6 +67,7 @@ _COLLECTIONS = frozenset({
     "collections.abc.Iterator", "collections.deque", "typing.Deque",
 })
 _TUPLES = frozenset({"tuple", "typing.Tuple"})
+_TYPES = frozenset({"type", "typing.Type", "typing_extensions.Type"})
 _MAPPINGS = frozenset({
     "dict", "typing.Dict", "typing.Mapping", "typing.MutableMapping", "typing.DefaultDict",
     "typing.OrderedDict", "collections.abc.Mapping", "collections.abc.MutableMapping",
@@ -64,6 +75,24 @@ _MAPPINGS = frozenset({
 })
 _MAPPING_GETTERS = frozenset({"get", "pop", "setdefault"})
 _CALLABLES = frozenset({"typing.Callable", "collections.abc.Callable"})
+_GENERATORS = frozenset({"typing.Generator", "collections.abc.Generator",
+                         "typing_extensions.Generator"})
+_SELF = frozenset({"typing.Self", "typing_extensions.Self"})
+_TYPEVARS = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
+# Builtins whose result iterates like their one argument; views of a mapping (-> K or V).
+_COPIES = frozenset({"list", "tuple", "set", "frozenset", "sorted", "reversed"})
+_VIEWS = {"keys": 0, "values": 1}
+
+
+def asyncio_public_name(name: Optional[str]) -> Optional[str]:
+    """`asyncio.base_events.Server` -> `asyncio.Server`: a class of an asyncio submodule that
+    asyncio re-exports, by the name the catalogues know it by."""
+    if name is None or not name.startswith("asyncio."):
+        return name
+    parts = name.split(".")
+    if len(parts) == 3 and parts[1] in ASYNCIO_REEXPORTING:
+        return "asyncio." + parts[2]
+    return name
 
 
 def _is_empty(expr: cst.BaseExpression) -> bool:
@@ -113,6 +142,8 @@ class TypeInference:
         # through attributes) answers None there: exploring cycles again would be exponential.
         self._nesting = 0
         self._known: Dict[Tuple[int, int], Optional[str]] = {}
+        self.narrowing = Narrowing()
+        self._options: Dict[Tuple[int, int], Optional[List[str]]] = {}
 
     # -- expressions ------------------------------------------------------------------------
 
@@ -135,19 +166,50 @@ class TypeInference:
         if isinstance(expr, cst.Call):
             return self._call_type(expr, scope, depth)
         if isinstance(expr, cst.Await):
-            return self._awaited_type(expr.expression, scope, depth)
+            return self._awaited_type(expr.expression, scope, depth) \
+                or self._awaited_callable_type(expr.expression, scope, depth) \
+                or self._awaited_object_type(expr.expression, scope, depth)
+        if isinstance(expr, (cst.Name, cst.Attribute)):
+            narrowed = self._narrowed_type(expr, scope, depth)
+            if narrowed is not None:
+                return narrowed
         if isinstance(expr, cst.Name):
             owner = self.method_owner(expr.value, scope)
             if owner is not None:
                 return owner.path
             bindings = self.names.bindings(expr.value, scope, expr)
+            if bindings:       # `runner = runner` (narrowing it for mypy) adds no type
+                bindings = [b for b in bindings if not (
+                    b.kind == "assign" and isinstance(b.node, cst.Name)
+                    and b.node.value == expr.value)] or bindings
             return self._type_of_bindings(bindings, depth) if bindings else None
         if isinstance(expr, cst.Attribute):
             base = self.type_of(expr.value, scope, depth + 1)
             return self.attribute_type(base, expr.attr.value, depth + 1) if base else None
         if isinstance(expr, cst.Subscript):
             return self._item_type(expr, scope, depth)
+        if isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or):
+            # `self.exchange or default`: one of the sides, when both have the one type.
+            sides = {self.same_class(self.type_of(side, scope, depth + 1))
+                     for side in (expr.left, expr.right) if not is_none(side)}
+            return sides.pop() if len(sides) == 1 else None
         return None
+
+    def same_class(self, kind: Optional[str]) -> Optional[str]:
+        """One spelling of a type for comparisons: another module's class by its
+        `ClassEntry.ref` however it was reached ("pkg.abc.Exchange", "@/…/abc.py:Exchange")."""
+        if kind is None or kind.startswith((LOCAL_PREFIX, REF_PREFIX)) or self.project is None:
+            return kind
+        entry = self.project.find(kind)
+        return entry.ref if isinstance(entry, ClassEntry) else kind
+
+    def _narrowed_type(self, expr: cst.BaseExpression, scope: Scope, depth: int
+                       ) -> Optional[str]:
+        """The class an `isinstance` guard narrows `expr` to where it is read (`narrowing`)."""
+        cls = self.narrowing.narrowed_class(expr, scope)
+        if cls is None or self.names.bindings("isinstance", scope) is not None:
+            return None                         # no guard, or not the builtin isinstance
+        return self.annotation_type(cls, scope, depth + 1)
 
     def method_owner(self, name: str, scope: Scope) -> Optional[Scope]:
         """The class when `name` is a method's `self`, there or in a def nested in it."""
@@ -172,11 +234,20 @@ class TypeInference:
             if isinstance(target, cst.ClassDef):
                 found = self.names.scope_of.get(target)
                 return found.path if found is not None else None
-            return self.declared_return(target, depth) if target.asynchronous is None else None
+            body = self.names.scope_of.get(target)
+            if target.asynchronous is None or (body is not None and body.yields):
+                return self.declared_return(target, depth)   # an async generator's too
+            return None
         called = self.names.qualname(call.func, scope, depth + 1)
         if called is None:
             cls = self._cls_call(call.func, scope)
-            return cls.path if cls is not None else None
+            if cls is not None:
+                return cls.path
+            made = self._class_held(call.func, scope, depth)
+            if made is not None:
+                return made
+            result = self._callable_result(call.func, scope, depth)
+            return self.annotation_type(result[0], result[1], depth + 1) if result else None
         if called.startswith(LOCAL_PREFIX):
             return None
         entry = self.project.find(called) if self.project is not None else None
@@ -220,6 +291,110 @@ class TypeInference:
             return self.project.return_type(entry)
         return None
 
+    def _class_held(self, func: cst.BaseExpression, scope: Scope, depth: int) -> Optional[str]:
+        """The class a name or attribute holds, so that calling it makes one: declared
+        `type[X]` (`connection_class: Type[Connection]`), or bound only to a class
+        (aio-pika's class attribute `EXCHANGE_CLASS = Exchange`)."""
+        found = self.declared(func, scope, depth + 1)
+        if found is not None:
+            annotation, where = found
+            if isinstance(annotation, cst.Subscript) \
+                    and self.names.qualname(annotation.value, where) in _TYPES:
+                args = _subscript_args(annotation)
+                return self.annotation_type(args[0], where, depth + 1) \
+                    if len(args) == 1 else None
+            return None
+        bindings = self._collection_bindings(func, scope)
+        if not bindings or len(bindings) != 1 or bindings[0].kind != "assign" \
+                or bindings[0].annotation is not None \
+                or not isinstance(bindings[0].node, (cst.Name, cst.Attribute)):
+            return None
+        value, where = bindings[0].node, bindings[0].scope
+        defined = self.names.definitions(value, where)
+        if defined is not None:
+            target = self.names.scope_of.get(defined[0]) if len(defined) == 1 \
+                and isinstance(defined[0], cst.ClassDef) else None
+            return target.path if target is not None else None
+        held = self.names.qualname(value, where, depth + 1)
+        if held is None or held.startswith(LOCAL_PREFIX) or self.project is None:
+            return None
+        return held if isinstance(self.project.find(held), ClassEntry) else None
+
+    def _callable_result(self, func: cst.BaseExpression, scope: Scope, depth: int
+                         ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """R of a name or attribute declared `Callable[..., R]` (directly, through a type
+        alias, or assigned from one declared so: `self.make = make`), where to read it."""
+        found = self.declared(func, scope, depth + 1)
+        if found is None:
+            return None
+        annotation, where = found
+        if isinstance(annotation, cst.Name):          # `Handler = Callable[..., Response]`
+            bindings = self.names.bindings(annotation.value, where) or []
+            if len(bindings) != 1 or bindings[0].kind != "assign" \
+                    or not isinstance(bindings[0].node, cst.Subscript):
+                return None
+            annotation, where = bindings[0].node, bindings[0].scope
+        if not isinstance(annotation, cst.Subscript) \
+                or self.names.qualname(annotation.value, where) not in _CALLABLES:
+            return None
+        args = _subscript_args(annotation)
+        return self._unwrapped(args[1], where, depth) if len(args) == 2 else None
+
+    def _awaited_callable_type(self, inner: cst.BaseExpression, scope: Scope, depth: int
+                               ) -> Optional[str]:
+        """What `await f(...)` gives where `f` is declared `Callable[..., Awaitable[T]]`
+        (or `Coroutine[Any, Any, T]`): T."""
+        if not isinstance(inner, cst.Call) \
+                or self.names.qualname(inner.func, scope, depth + 1) is not None:
+            return None
+        result = self._callable_result(inner.func, scope, depth)
+        if result is None or not isinstance(result[0], cst.Subscript):
+            return None
+        awaitable = self.names.qualname(result[0].value, result[1])
+        args = _subscript_args(result[0])
+        if awaitable in AWAITABLE_RESULTS and len(args) in (1, 3):
+            return self.annotation_type(args[-1], result[1], depth + 1)
+        return None
+
+    def _awaited_object_type(self, inner: cst.BaseExpression, scope: Scope, depth: int
+                             ) -> Optional[str]:
+        """What `await inner` gives when `inner` holds an object whose class defines
+        `__await__` annotated `-> Generator[..., T]` (T; `Self`: the class): aiosqlite's
+        `await connect(...)`, a sync def returning a `Connection` that awaits to itself."""
+        held = self.type_of(inner, scope, depth + 1)
+        if held is None:
+            return None
+        local = self.names.local_class(held)
+        if local is not None:
+            method = self.names.method(local, "__await__")
+            if not isinstance(method, cst.FunctionDef) or method.returns is None:
+                return None
+            body = self.names.scope_of.get(method)
+            where = body.parent if body is not None and body.parent is not None else local
+            return self._generator_result(method.returns.annotation, where, held, depth)
+        entry = self.project.find(held) if self.project is not None else None
+        if isinstance(entry, ClassEntry) and self.project is not None:
+            return self.project.awaited_type(entry)
+        return None
+
+    def _generator_result(self, annotation: cst.BaseExpression, scope: Scope, owner: str,
+                          depth: int) -> Optional[str]:
+        """T of an annotation `Generator[Y, S, T]` (`Self`: `owner`)."""
+        if isinstance(annotation, cst.SimpleString):
+            parsed = _parse_annotation(annotation)
+            if parsed is None:
+                return None
+            annotation = parsed
+        if not isinstance(annotation, cst.Subscript) \
+                or self.names.qualname(annotation.value, scope) not in _GENERATORS:
+            return None
+        args = _subscript_args(annotation)
+        if len(args) != 3:
+            return None
+        if self.names.qualname(args[2], scope) in _SELF:
+            return owner
+        return self.annotation_type(args[2], scope, depth + 1)
+
     def declared_return(self, func: cst.FunctionDef, depth: int = 0) -> Optional[str]:
         """The type `func` is annotated to return (for an async def: what awaiting gives)."""
         if func.returns is None:
@@ -242,8 +417,7 @@ class TypeInference:
             found = self.type_of(binding.node, binding.scope, depth)  # type: ignore[arg-type]
             return self._entered_type(found, depth) if binding.entered and found else found
         if binding.kind == "unpack" and binding.node is not None:
-            return self._unpacked_type(binding.node, binding.position,  # type: ignore[arg-type]
-                                       binding.scope, depth)
+            return self._unpacked_type(binding.node, binding.position, binding.scope, depth)
         if binding.iterable is not None:
             return self.element_type(binding.iterable, binding.scope, depth)
         return None
@@ -263,9 +437,12 @@ class TypeInference:
                     return self.project.return_type(entry)
         return manager
 
-    def _unpacked_type(self, value: cst.BaseExpression, position: int, scope: Scope,
+    def _unpacked_type(self, value: cst.CSTNode, position: int, scope: Scope,
                        depth: int) -> Optional[str]:
-        """The type of element `position` of a tuple `value` is unpacked from."""
+        """The type of element `position` of a tuple `value` is unpacked from (for a loop,
+        `for a, b in xs`: of each element of `xs`)."""
+        if isinstance(value, (cst.For, cst.CompFor)):
+            return self._loop_part_type(value.iter, position, scope, depth)
         if isinstance(value, cst.Await) and isinstance(value.expression, cst.Call):
             called = self.names.qualname(value.expression.func, scope, depth + 1)
             elements = AWAITED_TUPLES.get(called or "")
@@ -275,7 +452,8 @@ class TypeInference:
             if isinstance(element, cst.Element):
                 return self.type_of(element.value, scope, depth + 1)
             return None
-        part = self._tuple_part(value, position, scope, depth)
+        part = self._tuple_part(value, position, scope, depth) \
+            if isinstance(value, cst.BaseExpression) else None
         return self.annotation_type(part[0], part[1], depth + 1) if part else None
 
     # -- generic containers: read from the declared annotation, element by element ----------
@@ -284,7 +462,8 @@ class TypeInference:
                  ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
         """The annotation `expr` is declared with (and where to read it), with `Optional`
         and `| None` taken off: a name's or a same-module class attribute's own annotation,
-        or its part of an annotated tuple it was unpacked from (`a, b = pair`)."""
+        the annotation of the one name it was assigned from (`self.make = make`), or its
+        part of an annotated tuple (or loop element) it was unpacked from (`a, b = pair`)."""
         if depth > MAX_DEPTH:
             return None
         bindings = self._collection_bindings(expr, scope)
@@ -296,10 +475,76 @@ class TypeInference:
                 return None
             return self._unwrapped(annotations[0][0], annotations[0][1], depth)
         only = bindings[0]
+        if len(bindings) == 1 and only.kind == "assign" \
+                and isinstance(only.node, (cst.Name, cst.Attribute)):
+            return self.declared(only.node, only.scope, depth + 1)   # `self.make = make`
+        if len(bindings) == 1 and only.kind == "unpack" \
+                and isinstance(only.node, (cst.For, cst.CompFor)):
+            source = self._copied(only.node.iter, only.scope)
+            return self._loop_part(source, only.position, only.scope, depth + 1)
         if len(bindings) == 1 and only.kind == "unpack" \
                 and isinstance(only.node, cst.BaseExpression):
             return self._tuple_part(only.node, only.position, only.scope, depth + 1)
         return None
+
+    # -- unions: the types a value may hold when it holds one of several --------------------
+
+    def type_options(self, expr: cst.BaseExpression, scope: Scope) -> Optional[List[str]]:
+        """Every type a name or same-module class attribute may hold, when it may hold one of
+        several (`type_of` knows none): its declared union (`A | B`, `Union[A, B]`, None
+        aside), or, undeclared, the types of its bindings (`x = A()` here, `x = B()` there).
+        None when any of them is unknown."""
+        key = (id(expr), id(scope))
+        if key not in self._options:
+            self._options[key] = None               # in progress: a cycle finds None
+            self._options[key] = self._type_options(expr, scope)
+        return self._options[key]
+
+    def _type_options(self, expr: cst.BaseExpression, scope: Scope) -> Optional[List[str]]:
+        bindings = self._collection_bindings(expr, scope)
+        if not bindings:
+            return None
+        declared = [binding for binding in bindings if binding.annotation is not None]
+        types: List[Optional[str]] = []
+        if declared:
+            first = declared[0].annotation
+            if first is None or not all(binding.annotation is not None
+                                        and first.deep_equals(binding.annotation)
+                                        for binding in declared[1:]):
+                return None
+            members = self._union_members(first, declared[0].scope)
+            types = [self.annotation_type(member, declared[0].scope)
+                     for member in members or ()]
+        else:
+            types = [self._binding_type(binding, 1) for binding in bindings
+                     if not (binding.kind == "assign" and is_none(binding.node))]
+        known = [kind for kind in types if kind is not None]
+        if not types or len(known) != len(types):
+            return None
+        unique = list(dict.fromkeys(self.same_class(kind) or kind for kind in known))
+        return unique if len(unique) > 1 else None
+
+    def _union_members(self, annotation: cst.BaseExpression, scope: Scope
+                       ) -> Optional[List[cst.BaseExpression]]:
+        """The members of a union annotation, None aside (`A | B | None`, `Union[A, B]`)."""
+        found: List[cst.BaseExpression] = []
+        pending = [annotation]
+        while pending and len(found) < MAX_DEPTH:
+            current = pending.pop()
+            if isinstance(current, cst.SimpleString):
+                parsed = _parse_annotation(current)
+                if parsed is None:
+                    return None
+                pending.append(parsed)
+            elif isinstance(current, cst.BinaryOperation) \
+                    and isinstance(current.operator, cst.BitOr):
+                pending.extend((current.right, current.left))
+            elif isinstance(current, cst.Subscript) \
+                    and self.names.qualname(current.value, scope) in (_OPTIONAL | _UNION):
+                pending.extend(reversed(_subscript_args(current)))
+            elif not is_none(current):
+                found.append(current)
+        return found if not pending else None
 
     def _unwrapped(self, annotation: cst.BaseExpression, scope: Scope, depth: int
                    ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
@@ -499,8 +744,27 @@ class TypeInference:
                 inner = [arg for arg in _subscript_args(annotation) if not is_none(arg)]
                 return self.annotation_type(inner[0], scope, depth + 1) \
                     if len(inner) == 1 else None
-            return generic
-        return self.names.qualname(annotation, scope, depth + 1)
+            return asyncio_public_name(generic)
+        if isinstance(annotation, cst.Name):
+            bound = self._typevar_bound(annotation, scope)
+            if bound is not None:
+                return self.annotation_type(bound[0], bound[1], depth + 1)
+        return asyncio_public_name(self.names.qualname(annotation, scope, depth + 1))
+
+    def _typevar_bound(self, name: cst.Name, scope: Scope
+                       ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """The bound of a same-module `T = TypeVar("T", bound=Bound)`: a value of type T is at
+        least a Bound, as type checkers read it (other modules: `ModuleSummary.bounds`)."""
+        bindings = self.names.bindings(name.value, scope) or []
+        value = bindings[0].node if len(bindings) == 1 and bindings[0].kind == "assign" \
+            else None
+        if not isinstance(value, cst.Call) \
+                or self.names.qualname(value.func, bindings[0].scope) not in _TYPEVARS:
+            return None
+        for arg in value.args:
+            if arg.keyword is not None and arg.keyword.value == "bound":
+                return arg.value, bindings[0].scope
+        return None
 
     def element_type(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0
                      ) -> Optional[str]:
@@ -509,6 +773,8 @@ class TypeInference:
         `self.items: list[Item]`."""
         if depth > MAX_DEPTH:
             return None
+        if isinstance(expr, cst.Call):
+            return self._call_element_type(expr, scope, depth)
         bindings = self._collection_bindings(expr, scope)
         if bindings is None:
             return self._literal_element_type(expr, scope, depth)
@@ -516,6 +782,96 @@ class TypeInference:
             return None
         return one_type(bindings, lambda a, s: self._element_of_annotation(a, s, depth),
                         lambda b: self._assigned_element_type(b, depth))
+
+    # -- iterating: copies, views of mappings, loops that unpack --------------------------
+
+    def _copied(self, expr: cst.BaseExpression, scope: Scope) -> cst.BaseExpression:
+        """The collection a copy iterates like: `list(xs)`, `sorted(xs)`, `xs.copy()` -> xs."""
+        for _ in range(MAX_DEPTH):
+            if not isinstance(expr, cst.Call):
+                break
+            func, args = expr.func, expr.args
+            if isinstance(func, cst.Name) and func.value in _COPIES and len(args) == 1 \
+                    and args[0].keyword is None and not args[0].star \
+                    and self.names.bindings(func.value, scope) is None:
+                expr = args[0].value
+            elif isinstance(func, cst.Attribute) and func.attr.value == "copy" and not args:
+                expr = func.value
+            else:
+                break
+        return expr
+
+    def _call_element_type(self, call: cst.Call, scope: Scope, depth: int) -> Optional[str]:
+        """The elements of `list(xs)` (a copy: xs's), `d.values()`, `d.keys()` (of a
+        mapping declared `dict[K, V]`)."""
+        source = self._copied(call, scope)
+        if source is not call:
+            return self.element_type(source, scope, depth + 1)
+        func = call.func
+        if isinstance(func, cst.Attribute) and not call.args:
+            view = _VIEWS.get(func.attr.value)
+            if view is not None:
+                return self._mapping_part_type(func.value, view, scope, depth)
+        return None
+
+    def _mapping_part_type(self, mapping: cst.BaseExpression, position: int, scope: Scope,
+                           depth: int) -> Optional[str]:
+        """The key (0) or value (1) type of a mapping declared `dict[K, V]` (or a copy)."""
+        part = self._mapping_part(mapping, position, scope, depth)
+        return self.annotation_type(part[0], part[1], depth + 1) if part else None
+
+    def _mapping_part(self, mapping: cst.BaseExpression, position: int, scope: Scope,
+                      depth: int) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        found = self.declared(self._copied(mapping, scope), scope, depth + 1)
+        if found is None or not isinstance(found[0], cst.Subscript) \
+                or self.names.qualname(found[0].value, found[1]) not in _MAPPINGS:
+            return None
+        args = _subscript_args(found[0])
+        return self._unwrapped(args[position], found[1], depth) if len(args) == 2 else None
+
+    def _loop_part_type(self, iterable: cst.BaseExpression, position: int, scope: Scope,
+                        depth: int) -> Optional[str]:
+        """Part `position` of each element `for a, b in iterable` unpacks: `d.items()`,
+        `enumerate(xs)`, `zip(xs, ys)`, or a collection declared `list[tuple[A, B]]`."""
+        source = self._copied(iterable, scope)
+        if isinstance(source, cst.Call) and isinstance(source.func, cst.Name) \
+                and self.names.bindings(source.func.value, scope) is None:
+            args = [arg.value for arg in source.args if arg.keyword is None and not arg.star]
+            if len(args) != len(source.args):
+                return None
+            if source.func.value == "enumerate" and position == 1 and args:
+                return self.element_type(args[0], scope, depth + 1)
+            if source.func.value == "zip" and position < len(args):
+                return self.element_type(args[position], scope, depth + 1)
+            return None
+        part = self._loop_part(source, position, scope, depth)
+        return self.annotation_type(part[0], part[1], depth + 1) if part else None
+
+    def _loop_part(self, source: cst.BaseExpression, position: int, scope: Scope, depth: int
+                   ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """The declared annotation of part `position` of each element of `source`."""
+        if isinstance(source, cst.Call):
+            func = source.func
+            if isinstance(func, cst.Attribute) and func.attr.value == "items" \
+                    and not source.args:
+                return self._mapping_part(func.value, position, scope, depth)
+            return None
+        found = self.declared(source, scope, depth + 1)
+        if found is None or not isinstance(found[0], cst.Subscript):
+            return None
+        generic = self.names.qualname(found[0].value, found[1])
+        inner = _subscript_args(found[0])
+        if generic not in _COLLECTIONS or generic in _TUPLES or len(inner) != 1:
+            return None
+        element = self._unwrapped(inner[0], found[1], depth)
+        if element is None or not isinstance(element[0], cst.Subscript) \
+                or self.names.qualname(element[0].value, element[1]) not in _TUPLES:
+            return None
+        parts = _subscript_args(element[0])
+        if len(parts) == 2 and isinstance(parts[1], cst.Ellipsis):
+            return self._unwrapped(parts[0], element[1], depth)
+        return self._unwrapped(parts[position], element[1], depth) \
+            if position < len(parts) else None
 
     def _assigned_element_type(self, binding: Binding, depth: int) -> Optional[str]:
         if binding.kind != "assign" or not isinstance(binding.node, cst.BaseExpression):

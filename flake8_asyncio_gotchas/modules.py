@@ -2,12 +2,13 @@
 
 What `index.CoroutineIndex` needs to know about a module it does not lint: its module-level
 async defs, its classes (methods and bases), and what it imports or re-exports. A module is found
-from the linted file's path (packages with `__init__.py`, the directory holding pyproject.toml /
-setup.cfg / setup.py, and its `src/`), then in the site-packages of the environment running
-flake8 (`installed.py`; the standard library aside), parsed with `ast.parse` (never imported or
-executed). Its summary is cached per process keyed by path, mtime and size, so that `flake8 -j`
-over a package reads each module once per worker, and on disk between runs
-(`summary_cache.py`), so that an editor's new flake8 process on every save parses none again.
+from the linted file's path (packages with `__init__.py`, a package a namespace portion without
+one sits in, the directory holding pyproject.toml / setup.cfg / setup.py, and its `src/`), then
+in the site-packages of the environment running flake8 (`installed.py`; the standard library
+aside), parsed with `ast.parse` (never imported or executed). Its summary is cached per
+process keyed by path, mtime and size, so that `flake8 -j` over a package reads each module once
+per worker, and on disk between runs (`summary_cache.py`), so that an editor's new flake8
+process on every save parses none again.
 """
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ _NO_FILE = frozenset({"", "-", "stdin", "<stdin>"})
 class ClassSummary:
     """A class: its methods (name -> is a coroutine function), bases as written, and types."""
 
-    __slots__ = ("methods", "bases", "types", "returns")
+    __slots__ = ("methods", "bases", "types", "returns", "awaits")
 
     def __init__(self) -> None:
         self.methods: Dict[str, bool] = {}
@@ -50,13 +51,15 @@ class ClassSummary:
         # Client()`, `self.x = param` (the parameter's annotation), properties' return types.
         self.types: Dict[str, str] = {}
         self.returns: Dict[str, str] = {}      # method -> its return annotation
+        # What awaiting an instance gives: T of `def __await__(self) -> Generator[..., T]`.
+        self.awaits = ""
 
 
 class ModuleSummary:
     """What another module binds at module level: functions, classes, imports, types."""
 
     __slots__ = ("path", "functions", "classes", "imports", "stars", "types", "returns",
-                 "wrappers")
+                 "wrappers", "bounds")
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -69,6 +72,9 @@ class ModuleSummary:
         # Decorators that keep a coroutine function one (`wrapper_level`): name -> 1 when used
         # bare (`@log_duration`), 2 when called (`@Job(name=...)`).
         self.wrappers: Dict[str, int] = {}
+        # TypeVars with a bound (`BotT = TypeVar("BotT", bound=Bot)`): name -> the bound as
+        # written. A value of that type is at least a Bot: lookups of the name find the bound.
+        self.bounds: Dict[str, str] = {}
 
 
 _Def = Union[ast.FunctionDef, ast.AsyncFunctionDef]
@@ -384,7 +390,26 @@ def summarize(source: str, path: str) -> ModuleSummary:
         else:
             summary.functions[name] = _coroutine_defs(nodes, imports, summary.wrappers)
     _body_types(tree.body, summary.types, summary.returns, {})
+    summary.bounds = _typevar_bounds(tree.body, imports)
     return summary
+
+
+_TYPEVARS = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
+
+
+def _typevar_bounds(body: List[ast.stmt], imports: Dict[str, str]) -> Dict[str, str]:
+    """`T = TypeVar("T", bound=Bound)` at module level: T -> "Bound" (a string bound parsed;
+    `Bound | None`: Bound)."""
+    bounds: Dict[str, str] = {}
+    for stmt in _statements(body):
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call)
+                and _dotted_qualified(stmt.value, imports) in _TYPEVARS):
+            continue
+        for keyword in stmt.value.keywords:
+            if keyword.arg == "bound":
+                _note(bounds, stmt.targets[0].id, _annotation_text(keyword.value) or "")
+    return {name: bound for name, bound in bounds.items() if bound}
 
 
 def _body_types(body: List[ast.stmt], types: Dict[str, str], returns: Dict[str, str],
@@ -423,7 +448,33 @@ def _summarize_class(node: ast.ClassDef, imports: Dict[str, str],
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             _self_types(stmt, summary.types, inferred)
     _body_types(node.body, summary.types, summary.returns, inferred)
+    awaits = _awaited_text(node.body, imports) or ""
+    # `-> Generator[Any, None, Self]`: awaiting gives the instance itself.
+    summary.awaits = node.name if _qualified(*awaits.partition(".")[::2], imports) in _SELF \
+        else awaits
     return summary
+
+
+_SELF = frozenset({"typing.Self", "typing_extensions.Self"})
+_GENERATORS = frozenset({"typing.Generator", "collections.abc.Generator",
+                         "typing_extensions.Generator"})
+
+
+def _awaited_text(body: List[ast.stmt], imports: Dict[str, str]) -> Optional[str]:
+    """T of a class body's `def __await__(self) -> Generator[Y, S, T]`, as written."""
+    for stmt in body:
+        if isinstance(stmt, ast.FunctionDef) and stmt.name == "__await__":
+            returns = stmt.returns
+            if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
+                try:
+                    returns = ast.parse(returns.value.strip(), mode="eval").body
+                except (SyntaxError, ValueError, RecursionError):
+                    return None
+            if isinstance(returns, ast.Subscript) \
+                    and _dotted_qualified(returns.value, imports) in _GENERATORS \
+                    and isinstance(returns.slice, ast.Tuple) and len(returns.slice.elts) == 3:
+                return _annotation_text(returns.slice.elts[2])
+    return None
 
 
 def _dotted_qualified(node: ast.expr, imports: Dict[str, str]) -> Optional[str]:
@@ -499,16 +550,19 @@ def import_roots(directory: str) -> List[str]:
     """Where absolute imports of first-party modules start, for a file in `directory`.
 
     The directory above the outermost package holding the file (for a file outside any
-    package, its own directory: that is `sys.path[0]` for a script), then the project root
-    (the nearest directory with pyproject.toml, setup.cfg or setup.py) and its `src/`.
+    package, its own directory: that is `sys.path[0]` for a script), then the directory
+    above a package the file's directory is a namespace portion of (`_namespace_root`), then
+    the project root (the nearest directory with pyproject.toml, setup.cfg or setup.py) and
+    its `src/`.
     """
     cached = _roots_cache.get(directory)
     if cached is not None:
         return cached
-    top = directory
-    while _is_file(os.path.join(top, "__init__.py")) and os.path.dirname(top) != top:
-        top = os.path.dirname(top)
+    top = _outside_packages(directory)
     roots = [top]
+    outer = _namespace_root(top)
+    if outer is not None:
+        roots.append(outer)
     project = project_root(directory)
     if project is not None:
         for root in (project, os.path.join(project, "src")):
@@ -516,6 +570,35 @@ def import_roots(directory: str) -> List[str]:
                 roots.append(root)
     _roots_cache[directory] = roots
     return roots
+
+
+def _outside_packages(directory: str) -> str:
+    """The directory above the outermost regular package (`__init__.py`) holding `directory`
+    (`directory` itself when it is no package)."""
+    top = directory
+    while _is_file(os.path.join(top, "__init__.py")) and os.path.dirname(top) != top:
+        top = os.path.dirname(top)
+    return top
+
+
+# How many directories without `__init__.py` a namespace portion nests in its package.
+_NAMESPACE_LEVELS = 2
+
+
+def _namespace_root(top: str) -> Optional[str]:
+    """Where the package starts when `top` (a directory without `__init__.py`) sits inside a
+    regular package, as a PEP 420 namespace portion does (twitchio's `twitchio/ext/`, holding
+    the regular package `commands/`, imports `twitchio.client`): the directory above that
+    package. None when no directory a level or two up is a package."""
+    current = top
+    for _ in range(_NAMESPACE_LEVELS):
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        if _is_file(os.path.join(parent, "__init__.py")):
+            return _outside_packages(parent)
+        current = parent
+    return None
 
 
 def _find_module(base: str, parts: List[str], allow_package_itself: bool
@@ -651,6 +734,8 @@ class ProjectModules:
         here = os.path.dirname(path)
         if name in summary.imports:
             return self.lookup(".".join([summary.imports[name]] + rest), here, depth + 1)
+        if name in summary.bounds:           # a bound TypeVar: its values are at least a Bound
+            return self._in_module(path, summary.bounds[name].split(".") + rest, depth + 1)
         if name in summary.functions:
             if not rest:
                 return FunctionEntry(summary.functions[name], summary,
@@ -725,6 +810,13 @@ class ProjectModules:
             return None
         written = owner.cls.types.get(name)
         return self.resolve_type(owner.module, written) if written else None
+
+    def awaited_type(self, entry: ClassEntry) -> Optional[str]:
+        """What awaiting an instance of `entry`'s class gives (its or a base's `__await__`)."""
+        owner = self.defining_class(entry, "__await__")
+        if owner is None or not owner.cls.awaits:
+            return None
+        return self.resolve_type(owner.module, owner.cls.awaits)
 
     def return_type(self, entry: FunctionEntry) -> Optional[str]:
         """The type a found function is annotated to return (awaiting it, for an async def)."""

@@ -68,7 +68,8 @@ class Binding:
         self.qualname = qualname    # for imports: the imported dotted name
         self.annotation = annotation
         self.iterable = iterable    # for `for name in iterable`: what it iterates
-        self.position = 0           # for "unpack" (`a, b = node`): which element of node
+        self.position = 0           # for "unpack" (`a, b = node`): which element of node;
+        #                             `for a, b in xs`: node is the For (or CompFor)
         self.entered = False        # `with node as name`: name is what entering node gives
         # Module level only: the number of the top-level statement that makes the binding,
         # and whether it may not happen when that statement runs (set by the collector).
@@ -316,6 +317,7 @@ class _Collector:
                 self.not_loads.add(id(node.target))
             else:
                 self._bind_target(node.target, scope, None)
+                self._bind_loop_parts(node, scope)
             return scope
         if isinstance(node, cst.WithItem):
             if node.asname is not None:
@@ -412,6 +414,19 @@ class _Collector:
             binding.position = position
             self.bind(scope, name.value, binding)
             self.not_loads.add(id(name))
+
+    @staticmethod
+    def _bind_loop_parts(loop: Union[cst.For, cst.CompFor], scope: Scope) -> None:
+        """`for a, b in pairs`: each name is an "unpack" binding of the loop, by position
+        (its node the loop: each element of `loop.iter` is unpacked)."""
+        target = loop.target
+        if not (isinstance(target, (cst.Tuple, cst.List)) and all(
+                isinstance(element, cst.Element) and isinstance(element.value, cst.Name)
+                for element in target.elements)):
+            return
+        for position, name in enumerate(_target_names(target)):
+            binding = scope.bindings[name.value][-1]
+            binding.kind, binding.node, binding.position = "unpack", loop, position
 
     def _bind_attribute(self, target: cst.BaseExpression, scope: Scope,
                         value: Optional[cst.BaseExpression],

@@ -40,6 +40,26 @@ def test_src_layout_from_a_tests_directory(tmp_path: Path) -> None:
     assert codes(HANDLER, str(tmp_path / "tests" / "test_handler.py")) == ["AIO100"]
 
 
+def test_namespace_portion_inside_a_package(tmp_path: Path) -> None:
+    # twitchio's layout: `pkg/ext/` has no __init__.py (a PEP 420 namespace portion) and holds
+    # the regular package `plugin/`, whose modules import `pkg.service` absolutely.
+    write(tmp_path, {"pkg/__init__.py": "", "pkg/service.py": SERVICE,
+                     "pkg/ext/plugin/__init__.py": ""})
+    assert codes(HANDLER, str(tmp_path / "pkg" / "ext" / "plugin" / "handler.py")) == ["AIO100"]
+    assert codes(HANDLER, str(tmp_path / "pkg" / "ext" / "handler.py")) == ["AIO100"]
+
+
+def test_no_package_above_a_plain_directory(tmp_path: Path) -> None:
+    # The same tree without `pkg/__init__.py` above `ext/`: nothing says `pkg` is importable
+    # from there, and three plain directories up is no namespace portion either.
+    write(tmp_path, {"pkg/service.py": SERVICE, "pkg/ext/plugin/__init__.py": ""})
+    assert codes(HANDLER, str(tmp_path / "pkg" / "ext" / "plugin" / "handler.py")) == []
+    write(tmp_path, {"top/__init__.py": "", "top/pkg/__init__.py": "",
+                     "top/pkg/service.py": SERVICE, "top/a/b/c/plugin/__init__.py": ""})
+    assert codes(HANDLER.replace("pkg.", "top.pkg."),
+                 str(tmp_path / "top" / "a" / "b" / "c" / "plugin" / "handler.py")) == []
+
+
 def test_stdin_knows_only_the_same_module(tmp_path: Path) -> None:
     write(tmp_path, {"pkg/__init__.py": "", "pkg/service.py": SERVICE})
     assert codes(HANDLER, "stdin") == []

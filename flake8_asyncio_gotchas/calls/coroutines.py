@@ -76,6 +76,11 @@ STDLIB_COROUTINE_FUNCTIONS: FrozenSet[str] = frozenset({
     "asyncio.Server.wait_closed",
     "asyncio.subprocess.Process.wait",
     "asyncio.subprocess.Process.communicate",
+    # An async generator's methods return coroutines (typeshed: `-> Coroutine[...]`).
+    *("%s.%s" % (generator, method)
+      for generator in ("typing.AsyncGenerator", "collections.abc.AsyncGenerator",
+                        "typing_extensions.AsyncGenerator")
+      for method in ("asend", "athrow", "aclose", "__anext__")),
 })
 
 # Decorators that make a method an attribute read: `obj.name` is the value it returns (as
@@ -101,6 +106,14 @@ AWAITED_TUPLES: Dict[str, Tuple[str, ...]] = {
     "asyncio.open_connection": ("asyncio.StreamReader", "asyncio.StreamWriter"),
     "asyncio.open_unix_connection": ("asyncio.StreamReader", "asyncio.StreamWriter"),
 }
+
+# asyncio's submodules whose public classes `asyncio` re-exports (`from .base_events import *`):
+# an annotation `asyncio.base_events.Server` names `asyncio.Server`. (`asyncio.subprocess` is
+# not one: its `Process` is known by that name.)
+ASYNCIO_REEXPORTING = frozenset({
+    "base_events", "events", "futures", "locks", "queues", "runners", "streams", "tasks",
+    "taskgroups", "timeouts", "exceptions", "protocols", "transports",
+})
 
 # Attributes of standard-library asyncio objects whose type is known.
 STDLIB_ATTRIBUTE_TYPES: Dict[str, str] = {
@@ -217,6 +230,9 @@ PASS_THROUGH_CLASS_WRAPPERS = frozenset({
 NEUTRAL_BASES = frozenset({
     "object", "abc.ABC", "typing.Generic", "typing.Protocol", "typing_extensions.Protocol",
     "Exception", "BaseException", "RuntimeError", "ValueError",
+    # Define only `__enter__`/`__exit__` (`__aenter__`/`__aexit__`), abstract or returning self.
+    "typing.ContextManager", "typing.AsyncContextManager", "contextlib.AbstractContextManager",
+    "contextlib.AbstractAsyncContextManager",
 })
 
 # Return annotations that declare an awaitable as the result of an `async def` (AIO101: such
