@@ -20,6 +20,7 @@ from .calls.coroutines import (COROUTINE_ANNOTATIONS, NEUTRAL_BASES, STDLIB_CORO
                                OVERLOAD_DECORATORS, PROPERTY_DECORATORS,
                                PASS_THROUGH_CLASS_WRAPPERS, PASS_THROUGH_DECORATORS)
 from .installed import is_stdlib, site_directories
+from .mro import linearize
 from .summary_cache import SummaryCache, cache_for
 
 MAX_DEPTH = 8
@@ -195,7 +196,8 @@ def wrapper_level(node: ast.stmt, depth: int = 0) -> int:
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return 0
     returned = _returned_defs(node)
-    if any(isinstance(inner, ast.AsyncFunctionDef) for inner in returned) or _is_identity(node):
+    if any(isinstance(inner, ast.AsyncFunctionDef) for inner in returned) or _is_identity(node) \
+            or _returns_its_argument(node):
         return 1
     if depth == 0 and any(wrapper_level(inner, depth + 1) == 1 for inner in returned):
         return 2
@@ -228,6 +230,37 @@ def _is_identity(func: _Def) -> bool:
         return False
     annotation = params[0].annotation
     return isinstance(annotation, ast.Name) and annotation.id == func.returns.id
+
+
+def _returns_its_argument(func: _Def) -> bool:
+    """`def register(func): func.tag = ...; return func`: a plain def of one parameter (a
+    method's `self` aside) whose every `return` gives that parameter back, never rebound (a
+    registering decorator; type checkers infer it returns what it is given)."""
+    if not isinstance(func, ast.FunctionDef) or func.args.vararg or func.args.kwarg \
+            or func.args.kwonlyargs:
+        return False
+    params = func.args.posonlyargs + func.args.args
+    if params and params[0].arg in ("self", "cls"):
+        params = params[1:]
+    if len(params) != 1:
+        return False
+    name = params[0].arg
+    returns = 0
+    stack: List[ast.AST] = list(func.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Return):
+            if not (isinstance(node.value, ast.Name) and node.value.id == name):
+                return False
+            returns += 1
+        elif isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
+            return False
+        elif isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return False
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                                 ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+    return returns > 0
 
 
 # -- types as written --------------------------------------------------------------------------
@@ -553,6 +586,14 @@ def _find_installed(parts: List[str]) -> _Found:
     return _installed_cache[key]
 
 
+def stdlib_method_kind(base: str, name: str) -> bool:
+    """Method `name` looked up through a base class we cannot read (`base`, qualified): a
+    coroutine function when the standard library's class has it as one (`asyncSetUp` of
+    `unittest.IsolatedAsyncioTestCase`); otherwise unknown, so False (the base may define it
+    as anything)."""
+    return "%s.%s" % (base, name) in STDLIB_COROUTINE_FUNCTIONS
+
+
 class FunctionEntry(NamedTuple):
     """A lookup that found a function (or method): whether it is a coroutine function, and
     its return annotation as written in `module` (see `ProjectModules.return_type`)."""
@@ -604,6 +645,7 @@ class ProjectModules:
         self.roots = import_roots(self.directory) if self.directory else []
         self.cache = cache_for(project_root(self.directory)) if self.directory else None
         self._found: Dict[str, Optional[Entry]] = {}
+        self._orders: Dict[str, Optional[List[str]]] = {}       # `mro.linearize`'s memo
 
     def find(self, qualname: str) -> Optional[Entry]:
         """`lookup` from the linted file, cached per file."""
@@ -665,7 +707,7 @@ class ProjectModules:
             if not rest:
                 return entry
             if len(rest) == 1:
-                kind = self.method_kind(summary, entry.cls, rest[0], depth + 1)
+                kind = self.inherited_kind(entry, rest[0], depth + 1)
                 if kind is None:
                     return None
                 owner = self.defining_class(entry, rest[0], depth + 1)
@@ -694,11 +736,50 @@ class ProjectModules:
                 continue
             entry = self._in_module(summary.path, base.split("."), depth + 1)
             if not isinstance(entry, ClassEntry):
-                return False          # a base we cannot read may define it
+                return stdlib_method_kind(qualified, name)
             kind = self.method_kind(entry.module, entry.cls, name, depth + 1)
             if kind is not None:
                 return kind
         return None
+
+    def inherited_kind(self, entry: ClassEntry, name: str, depth: int = 0) -> Optional[bool]:
+        """`method_kind`, looked up in the class's method resolution order (`mro.py`)."""
+        order = linearize(entry.ref, self.base_keys, self._orders)
+        if order is None:
+            return self.method_kind(entry.module, entry.cls, name, depth)
+        for key in order:
+            kind = self.own_kind(key, name)
+            if kind is not None:
+                return kind
+        return None
+
+    def base_keys(self, key: str) -> Optional[List[str]]:
+        """The bases of class `key` (a `ClassEntry.ref`) as `mro.py` keys: a readable class by
+        its ref, any other by its qualified name (or a "?" name: not even that); None for a
+        class we cannot read. Neutral bases (`object`, `Generic`) are left out."""
+        entry = self.find(key) if key.startswith(REF_PREFIX) else None
+        if not isinstance(entry, ClassEntry):
+            return None
+        found = []
+        for position, base in enumerate(entry.cls.bases):
+            if base is None:
+                found.append("?%s#%d" % (key, position))
+                continue
+            head, _, rest = base.partition(".")
+            qualified = _qualified(head, rest, entry.module.imports)
+            if qualified in NEUTRAL_BASES and head not in entry.module.classes:
+                continue
+            made = self._in_module(entry.module.path, base.split("."), 0)
+            found.append(made.ref if isinstance(made, ClassEntry) else qualified)
+        return found
+
+    def own_kind(self, key: str, name: str) -> Optional[bool]:
+        """Whether class `key`'s own body defines `name` as a coroutine function (None when
+        it does not bind it); for a class we cannot read, `stdlib_method_kind`."""
+        entry = self.find(key) if key.startswith(REF_PREFIX) else None
+        if isinstance(entry, ClassEntry):
+            return entry.cls.methods.get(name)
+        return stdlib_method_kind(key, name)
 
     # -- types -----------------------------------------------------------------------------
 

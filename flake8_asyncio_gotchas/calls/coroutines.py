@@ -76,6 +76,12 @@ STDLIB_COROUTINE_FUNCTIONS: FrozenSet[str] = frozenset({
     "asyncio.Server.wait_closed",
     "asyncio.subprocess.Process.wait",
     "asyncio.subprocess.Process.communicate",
+    # Hooks of stdlib classes that projects subclass (`await super().asyncSetUp()`).
+    "unittest.IsolatedAsyncioTestCase.asyncSetUp",
+    "unittest.IsolatedAsyncioTestCase.asyncTearDown",
+    "unittest.IsolatedAsyncioTestCase.enterAsyncContext",
+    "contextlib.AbstractAsyncContextManager.__aenter__",
+    "contextlib.AbstractAsyncContextManager.__aexit__",
 })
 
 # Decorators that make a method an attribute read: `obj.name` is the value it returns (as
