@@ -329,12 +329,17 @@ class TypeInference:
 
     def _tuple_part(self, value: cst.BaseExpression, position: int, scope: Scope, depth: int
                     ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
-        """Element `position` of a value declared `tuple[A, B, C]` (or `tuple[A, ...]`)."""
+        """Element `position` of a value declared `tuple[A, B, C]` (or `tuple[A, ...]`), or
+        any element of one declared `list[X]`/`Sequence[X]` (`a, b, c = three_nodes`)."""
         found = self.declared(value, scope, depth + 1)
-        if found is None or not isinstance(found[0], cst.Subscript) \
-                or self.names.qualname(found[0].value, found[1]) not in _TUPLES:
+        if found is None or not isinstance(found[0], cst.Subscript):
             return None
+        generic = self.names.qualname(found[0].value, found[1])
         args = _subscript_args(found[0])
+        if generic in _COLLECTIONS and generic not in _TUPLES and len(args) == 1:
+            return self._unwrapped(args[0], found[1], depth)
+        if generic not in _TUPLES:
+            return None
         if len(args) == 2 and isinstance(args[1], cst.Ellipsis):
             return self._unwrapped(args[0], found[1], depth)
         return self._unwrapped(args[position], found[1], depth) if position < len(args) else None
@@ -407,8 +412,9 @@ class TypeInference:
             defs = [b.node for b in bindings if b.kind == "def"]
             if defs:
                 func = defs[0]
-                if len(bindings) == 1 and isinstance(func, cst.FunctionDef) \
-                        and PROPERTY_DECORATORS.intersection(self._decorators(func, owner)):
+                if len(bindings) == len(defs) and isinstance(func, cst.FunctionDef) \
+                        and PROPERTY_DECORATORS.intersection(self._decorators(func, owner)) \
+                        and all(_is_accessor(other, name) for other in defs[1:]):
                     return self.declared_return(func, depth)
                 return None           # a method, or a name bound to a method and more
             return self._type_of_bindings(bindings, depth)
@@ -567,6 +573,12 @@ class TypeInference:
                      for element in expr.elements}
             return types.pop() if len(types) == 1 else None
         return None
+
+
+def _is_accessor(node: Optional[cst.CSTNode], name: str) -> bool:
+    """`@name.setter` / `@name.deleter` over a def: the property's other halves."""
+    return isinstance(node, cst.FunctionDef) and len(node.decorators) == 1 \
+        and decorator_names(node)[0] in ("%s.setter" % name, "%s.deleter" % name)
 
 
 def _parse_annotation(node: cst.SimpleString) -> Optional[cst.BaseExpression]:

@@ -99,10 +99,19 @@ def _statements(body: Iterable[ast.stmt]) -> Iterable[ast.stmt]:
             continue
         yield stmt
         blocks: List[Iterable[ast.stmt]] = []
-        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        if isinstance(stmt, ast.If) and _is_type_checking(stmt):
+            blocks.append(stmt.body)     # type checkers read this branch, never its `else:`
+        elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             blocks.extend(getattr(stmt, field, ()) for field in ("body", "orelse", "finalbody"))
         blocks.extend(handler.body for handler in getattr(stmt, "handlers", ()))
         pending.extend(iter(block) for block in reversed(blocks))
+
+
+def _is_type_checking(stmt: ast.If) -> bool:
+    """`if TYPE_CHECKING:` / `if typing.TYPE_CHECKING:`."""
+    test = stmt.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
 def _bound_names(stmt: ast.stmt) -> Iterable[str]:
