@@ -42,10 +42,14 @@ _NO_FILE = frozenset({"", "-", "stdin", "<stdin>"})
 class ClassSummary:
     """A class: its methods (name -> is a coroutine function), bases as written, and types."""
 
-    __slots__ = ("methods", "bases", "types", "returns")
+    __slots__ = ("methods", "bases", "types", "returns", "pending")
 
     def __init__(self) -> None:
         self.methods: Dict[str, bool] = {}
+        # Methods that are coroutine functions if their decorators imported from other
+        # modules keep them one: name -> (decorator, its `wrapper_level` needed), as
+        # `_pending_decorators` gives them; `ProjectModules.resolved` looks them up.
+        self.pending: Dict[str, List[Tuple[str, int]]] = {}
         self.bases: List[Optional[str]] = []   # dotted names; None for anything else
         # Attribute -> its type: class-body annotations and values, `self.x: T`, `self.x =
         # Client()`, `self.x = param` (the parameter's annotation), properties' return types.
@@ -57,7 +61,7 @@ class ModuleSummary:
     """What another module binds at module level: functions, classes, imports, types."""
 
     __slots__ = ("path", "functions", "classes", "imports", "stars", "types", "returns",
-                 "wrappers")
+                 "wrappers", "pending")
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -70,6 +74,7 @@ class ModuleSummary:
         # Decorators that keep a coroutine function one (`wrapper_level`): name -> 1 when used
         # bare (`@log_duration`), 2 when called (`@Job(name=...)`).
         self.wrappers: Dict[str, int] = {}
+        self.pending: Dict[str, List[Tuple[str, int]]] = {}     # as ClassSummary's
 
 
 _Def = Union[ast.FunctionDef, ast.AsyncFunctionDef]
@@ -169,26 +174,40 @@ def _coroutine_defs(defs: List[ast.AST], imports: Dict[str, str],
     """Whether every binding (overload stubs aside) is a plain `async def`, or a def
     annotated to return a coroutine, under decorators that keep it one (`wrappers`: this
     module's own, by name)."""
+    return _pending_decorators(defs, imports, wrappers) == []
+
+
+def _pending_decorators(defs: List[ast.AST], imports: Dict[str, str],
+                        wrappers: Optional[Dict[str, int]] = None
+                        ) -> Optional[List[Tuple[str, int]]]:
+    """`_coroutine_defs`, except for decorators imported from other modules (which this
+    module's summary cannot look up): [] for a coroutine function, the imported decorators
+    (qualified) with the `wrapper_level` each must have for it to be one, or None."""
     real = [node for node in defs if not (
         isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         and OVERLOAD_DECORATORS.intersection(_decorator_names(node, imports)))]
     if not real and defs and all(isinstance(node, ast.FunctionDef) for node in defs):
         real = defs                      # only overloads: their annotations say what it is
     if not real:
-        return False
+        return None
+    pending: List[Tuple[str, int]] = []
     for node in real:
         if isinstance(node, ast.FunctionDef):
             if not _returns_coroutine(node, imports):
-                return False
+                return None
         elif not isinstance(node, ast.AsyncFunctionDef) or _is_generator(node):
-            return False
+            return None
         for decorator, name in zip(node.decorator_list, _decorator_names(node, imports)):
             if name in PASS_THROUGH_DECORATORS or name in OVERLOAD_DECORATORS:
                 continue
             wanted = 2 if isinstance(decorator, ast.Call) else 1
-            if not wrappers or name is None or wrappers.get(name) != wanted:
-                return False
-    return True
+            if wrappers and name is not None and wrappers.get(name) == wanted:
+                continue
+            head = _dotted(decorator.func if isinstance(decorator, ast.Call) else decorator)
+            if name is None or head is None or head.partition(".")[0] not in imports:
+                return None
+            pending.append((name, wanted))
+    return pending
 
 
 # -- decorators that keep coroutine functions ------------------------------------------------
@@ -424,7 +443,10 @@ def summarize(source: str, path: str) -> ModuleSummary:
               and isinstance(nodes[0].value, str)):       # an import's marker: its qualname
             summary.imports[name] = nodes[0].value
         else:
-            summary.functions[name] = _coroutine_defs(nodes, imports, summary.wrappers)
+            pending = _pending_decorators(nodes, imports, summary.wrappers)
+            summary.functions[name] = pending == []
+            if pending:
+                summary.pending[name] = pending
     _body_types(tree.body, summary.types, summary.returns, {})
     return summary
 
@@ -459,7 +481,10 @@ def _summarize_class(node: ast.ClassDef, imports: Dict[str, str],
     # usually rewrite its methods. A class decorator returns whatever it likes.
     trusted = all(name in PASS_THROUGH_CLASS_WRAPPERS for name in _decorator_names(node, imports))
     for name, nodes in _collect(node.body, None, None).items():
-        summary.methods[name] = trusted and _coroutine_defs(nodes, imports, wrappers)
+        pending = _pending_decorators(nodes, imports, wrappers) if trusted else None
+        summary.methods[name] = pending == []
+        if pending:
+            summary.pending[name] = pending
     inferred: Dict[str, str] = {}
     for stmt in _statements(node.body):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -704,7 +729,7 @@ class ProjectModules:
             return self.lookup(".".join([summary.imports[name]] + rest), here, depth + 1)
         if name in summary.functions:
             if not rest:
-                return FunctionEntry(summary.functions[name], summary,
+                return FunctionEntry(self.resolved(summary, summary, name, depth), summary,
                                      summary.returns.get(name, ""),
                                      summary.wrappers.get(name, 0))
             # `db.connect` where the module binds `db = Database()`
@@ -733,7 +758,7 @@ class ProjectModules:
                     ) -> Optional[bool]:
         """True/False when class `cls` (or a base) defines `name`; None when none does."""
         if name in cls.methods:
-            return cls.methods[name]
+            return self.resolved(summary, cls, name, depth)
         if depth > MAX_DEPTH:
             return False
         for base in cls.bases:
@@ -787,8 +812,25 @@ class ProjectModules:
         it does not bind it); for a class we cannot read, `stdlib_method_kind`."""
         entry = self.find(key) if key.startswith(REF_PREFIX) else None
         if isinstance(entry, ClassEntry):
-            return entry.cls.methods.get(name)
+            return self.resolved(entry.module, entry.cls, name) \
+                if name in entry.cls.methods else None
         return stdlib_method_kind(key, name)
+
+    def resolved(self, summary: ModuleSummary, body: Union[ModuleSummary, ClassSummary],
+                 name: str, depth: int = 0) -> bool:
+        """Whether function or method `name` of `body` (in `summary`'s module) is a coroutine
+        function, its decorators imported from other modules (`pending`) looked up."""
+        known = body.functions.get(name, False) if isinstance(body, ModuleSummary) \
+            else body.methods.get(name, False)
+        pending = body.pending.get(name)
+        if known or not pending or depth > MAX_DEPTH:
+            return known
+        here = os.path.dirname(summary.path)
+        for decorator, wanted in pending:
+            entry = self.lookup(decorator, here, depth + 1)
+            if not isinstance(entry, (FunctionEntry, ClassEntry)) or entry.wrapper != wanted:
+                return False
+        return True
 
     # -- types -----------------------------------------------------------------------------
 
