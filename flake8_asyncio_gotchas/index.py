@@ -24,8 +24,6 @@ read; in a function, all of them). A method looked up through a base class that 
 """
 from __future__ import annotations
 
-import ast
-import textwrap
 from typing import Dict, List, Optional, Union
 
 import libcst as cst
@@ -35,6 +33,7 @@ from .calls.coroutines import (COROUTINE_ANNOTATIONS, NEUTRAL_BASES, OVERLOAD_DE
                                PASS_THROUGH_CLASS_WRAPPERS, PASS_THROUGH_DECORATORS)
 from .modules import (MAX_DEPTH, ClassEntry, FunctionEntry, ProjectModules, stdlib_method_kind,
                       wrapper_level)
+from .inference import parse_def
 from .mro import linearize
 from .names import LOCAL_PREFIX, Resolver, Scope
 
@@ -42,11 +41,8 @@ from .names import LOCAL_PREFIX, Resolver, Scope
 def _local_wrapper_level(node: Union[cst.FunctionDef, cst.ClassDef]) -> int:
     """`modules.wrapper_level` of a def or class of the linted file: its source, read with
     `ast` like every other module's (one reading of what a decorator does)."""
-    try:
-        tree = ast.parse(textwrap.dedent(cst.Module([]).code_for_node(node)))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return 0
-    return wrapper_level(tree.body[0]) if tree.body else 0
+    tree = parse_def(node)
+    return wrapper_level(tree) if tree is not None else 0
 
 
 def _generic(annotation: cst.BaseExpression) -> cst.BaseExpression:

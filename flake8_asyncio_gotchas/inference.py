@@ -26,14 +26,17 @@ client later holds a client when used). A name bound to two different types has 
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, List, Optional, Tuple
+import ast
+import textwrap
+from typing import Callable, Dict, List, Optional, Tuple, Union
 
 import libcst as cst
 
 from .calls import FACTORY_RETURNS
 from .calls.coroutines import (AWAITED_RETURNS, AWAITED_TUPLES, COROUTINE_ANNOTATIONS,
                                PROPERTY_DECORATORS, STDLIB_ATTRIBUTE_TYPES)
-from .modules import ClassEntry, FunctionEntry, ProjectModules
+from .modules import (RECEIVER, ClassEntry, FunctionEntry, ProjectModules, bound_return,
+                      class_argument)
 from .names import (LOCAL_PREFIX, Binding, Resolver, Scope, cls_class, decorator_names,
                     self_class)
 from .syntax import is_none
@@ -64,6 +67,16 @@ _MAPPINGS = frozenset({
 })
 _MAPPING_GETTERS = frozenset({"get", "pop", "setdefault"})
 _CALLABLES = frozenset({"typing.Callable", "collections.abc.Callable"})
+
+
+def parse_def(node: Union[cst.FunctionDef, cst.ClassDef]) -> Optional[ast.stmt]:
+    """A def or class of the linted file read with `ast`, as other modules' are (`modules.py`
+    answers what a def does once, for both)."""
+    try:
+        tree = ast.parse(textwrap.dedent(cst.Module([]).code_for_node(node)))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return tree.body[0] if tree.body else None
 
 
 def _is_empty(expr: cst.BaseExpression) -> bool:
@@ -113,6 +126,7 @@ class TypeInference:
         # through attributes) answers None there: exploring cycles again would be exponential.
         self._nesting = 0
         self._known: Dict[Tuple[int, int], Optional[str]] = {}
+        self._bound_returns: Dict[cst.FunctionDef, Optional[str]] = {}
 
     # -- expressions ------------------------------------------------------------------------
 
@@ -172,7 +186,11 @@ class TypeInference:
             if isinstance(target, cst.ClassDef):
                 found = self.names.scope_of.get(target)
                 return found.path if found is not None else None
-            return self.declared_return(target, depth) if target.asynchronous is None else None
+            if target.asynchronous is not None:
+                return None
+            bound = self._local_bound_return(target)
+            return self._bound_type(bound, call, scope, depth) if bound \
+                else self.declared_return(target, depth)
         called = self.names.qualname(call.func, scope, depth + 1)
         if called is None:
             cls = self._cls_call(call.func, scope)
@@ -183,6 +201,8 @@ class TypeInference:
         if isinstance(entry, FunctionEntry):
             if entry.is_coroutine or self.project is None:
                 return None
+            if entry.returns.startswith("<"):
+                return self._bound_type(entry.returns, call, scope, depth)
             return self.project.return_type(entry)
         if isinstance(entry, ClassEntry):
             return called
@@ -211,12 +231,16 @@ class TypeInference:
         if defined is not None:
             target = defined[0] if len(defined) == 1 else None
             if isinstance(target, cst.FunctionDef) and target.asynchronous is not None:
-                return self.declared_return(target, depth)
+                bound = self._local_bound_return(target)
+                return self._bound_type(bound, inner, scope, depth) if bound \
+                    else self.declared_return(target, depth)
             return None
         if called is None or called.startswith(LOCAL_PREFIX) or self.project is None:
             return None
         entry = self.project.find(called)
         if isinstance(entry, FunctionEntry) and entry.is_coroutine:
+            if entry.returns.startswith("<"):
+                return self._bound_type(entry.returns, inner, scope, depth)
             return self.project.return_type(entry)
         return None
 
@@ -228,6 +252,55 @@ class TypeInference:
         where = body.parent if body is not None and body.parent is not None \
             else self.names.module_scope
         return self.annotation_type(func.returns.annotation, where, depth + 1)
+
+    def _local_bound_return(self, func: cst.FunctionDef) -> Optional[str]:
+        """`modules.bound_return` of a def of the linted file (read as other modules' are)."""
+        if func.returns is None or isinstance(func.returns.annotation, cst.Subscript):
+            return None
+        if func not in self._bound_returns:
+            body = self.names.scope_of.get(func)
+            in_class = body is not None and body.parent is not None \
+                and body.parent.kind == "class"
+            tree = parse_def(func)
+            self._bound_returns[func] = bound_return(tree, in_class) \
+                if isinstance(tree, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+        return self._bound_returns[func]
+
+    def _bound_type(self, marker: str, call: cst.Call, scope: Scope, depth: int
+                    ) -> Optional[str]:
+        """The type a call binds a `bound_return` marker to: its receiver's, or that of the
+        class passed for the `type[T]` parameter."""
+        if marker == RECEIVER:
+            if not isinstance(call.func, cst.Attribute):
+                return None
+            receiver = call.func.value
+            return self.type_of(receiver, scope, depth + 1) \
+                or self._class_named(receiver, scope, depth)
+        parameter = class_argument(marker)
+        if parameter is None:
+            return None
+        position, name = parameter
+        for index, arg in enumerate(call.args):
+            if arg.star:
+                return None
+            if (arg.keyword is not None and arg.keyword.value == name) \
+                    or (arg.keyword is None and index == position):
+                return self._class_named(arg.value, scope, depth)
+        return None
+
+    def _class_named(self, expr: cst.BaseExpression, scope: Scope, depth: int
+                     ) -> Optional[str]:
+        """The type of instances of the class `expr` names (`VCWallet`), when it names one."""
+        defined = self.names.definitions(expr, scope)
+        if defined is not None:
+            target = defined[0] if len(defined) == 1 else None
+            found = self.names.scope_of.get(target) if isinstance(target, cst.ClassDef) \
+                else None
+            return found.path if found is not None else None
+        named = self.names.qualname(expr, scope, depth + 1)
+        if named is None or named.startswith(LOCAL_PREFIX) or self.project is None:
+            return None
+        return named if isinstance(self.project.find(named), ClassEntry) else None
 
     # -- bindings ---------------------------------------------------------------------------
 

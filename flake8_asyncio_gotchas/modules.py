@@ -61,7 +61,7 @@ class ModuleSummary:
     """What another module binds at module level: functions, classes, imports, types."""
 
     __slots__ = ("path", "functions", "classes", "imports", "stars", "types", "returns",
-                 "wrappers", "pending")
+                 "wrappers", "pending", "aliases")
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -75,6 +75,9 @@ class ModuleSummary:
         # bare (`@log_duration`), 2 when called (`@Job(name=...)`).
         self.wrappers: Dict[str, int] = {}
         self.pending: Dict[str, List[Tuple[str, int]]] = {}     # as ClassSummary's
+        # Names bound once to another name (`InitBuilder = Builder[Bot, Context]`, `Alias =
+        # pkg.Client`): name -> that dotted name, as written (lookups go on through it).
+        self.aliases: Dict[str, str] = {}
 
 
 _Def = Union[ast.FunctionDef, ast.AsyncFunctionDef]
@@ -448,11 +451,20 @@ def summarize(source: str, path: str) -> ModuleSummary:
             if pending:
                 summary.pending[name] = pending
     _body_types(tree.body, summary.types, summary.returns, {})
+    for stmt in _statements(tree.body):
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                else getattr(stmt, "target", None)
+            value = stmt.value.value if isinstance(stmt.value, ast.Subscript) else stmt.value
+            named = _dotted(value) if value is not None else None
+            if isinstance(target, ast.Name) and named is not None \
+                    and len(bound.get(target.id, ())) == 1 and named != target.id:
+                summary.aliases[target.id] = named
     return summary
 
 
 def _body_types(body: List[ast.stmt], types: Dict[str, str], returns: Dict[str, str],
-                inferred: Dict[str, str]) -> None:
+                inferred: Dict[str, str], in_class: bool = False) -> None:
     """Types of what a module or class body binds: annotated and constructed names, the
     return annotations of its defs (a property's is its attribute's type)."""
     for stmt in _statements(body):
@@ -467,9 +479,74 @@ def _body_types(body: List[ast.stmt], types: Dict[str, str], returns: Dict[str, 
             if decorators & PROPERTY_DECORATORS:
                 _note(types, stmt.name, text)
             elif not any(name and name.endswith(".setter") for name in decorators):
-                _note(returns, stmt.name, text or "")
+                _note(returns, stmt.name, bound_return(stmt, in_class) or text or "")
     for name, text in inferred.items():
         types.setdefault(name, text)
+
+
+# Return types a call binds (`bound_return`): the receiver's type, or the class passed as an
+# argument ("<class-arg:POSITION:NAME>", POSITION -1 for a keyword-only parameter).
+RECEIVER = "<receiver>"
+_CLASS_ARG = "<class-arg:%d:%s>"
+_TYPE_OF = frozenset({"type", "Type", "typing.Type"})
+
+
+def bound_return(func: _Def, in_class: bool) -> Optional[str]:
+    """What a def returns when its return annotation is bound by the call: `-> Self`, or
+    `def copy(self: T) -> T` / `def create(cls: type[T]) -> T` (the receiver's type, for a
+    builder's chained calls: `Builder().token(t).build()`), `def get(self, kind: type[T])
+    -> T` (the class passed as `kind`); None for any other."""
+    returned = _annotation_node(func.returns)
+    name = _dotted(returned) if returned is not None else None
+    if name is None:
+        return None
+    params = func.args.posonlyargs + func.args.args
+    bound = in_class and "staticmethod" not in {_dotted(d) for d in func.decorator_list}
+    if bound:
+        if name.rpartition(".")[2] == "Self":
+            return RECEIVER
+        if params and name in (_dotted_annotation(params[0].annotation),
+                               _type_argument(params[0].annotation)):
+            return RECEIVER
+        params = params[1:]
+    for position, param in enumerate(params):
+        if _type_argument(param.annotation) == name:
+            return _CLASS_ARG % (position, param.arg)
+    for param in func.args.kwonlyargs:
+        if _type_argument(param.annotation) == name:
+            return _CLASS_ARG % (-1, param.arg)
+    return None
+
+
+def class_argument(marker: str) -> Optional[Tuple[int, str]]:
+    """The (position, name) of the parameter a `bound_return` marker names, if it names one."""
+    if not marker.startswith("<class-arg:"):
+        return None
+    position, _, name = marker[len("<class-arg:"):-1].partition(":")
+    return int(position), name
+
+
+def _annotation_node(node: Optional[ast.expr]) -> Optional[ast.expr]:
+    """An annotation, a string one parsed."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            return ast.parse(node.value.strip(), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError):
+            return None
+    return node
+
+
+def _dotted_annotation(node: Optional[ast.expr]) -> Optional[str]:
+    found = _annotation_node(node)
+    return _dotted(found) if found is not None else None
+
+
+def _type_argument(node: Optional[ast.expr]) -> Optional[str]:
+    """`type[T]` / `Type[T]` -> "T"."""
+    found = _annotation_node(node)
+    if isinstance(found, ast.Subscript) and _dotted(found.value) in _TYPE_OF:
+        return _dotted(found.slice)
+    return None
 
 
 def _summarize_class(node: ast.ClassDef, imports: Dict[str, str],
@@ -489,7 +566,7 @@ def _summarize_class(node: ast.ClassDef, imports: Dict[str, str],
     for stmt in _statements(node.body):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             _self_types(stmt, summary.types, inferred)
-    _body_types(node.body, summary.types, summary.returns, inferred)
+    _body_types(node.body, summary.types, summary.returns, inferred, in_class=True)
     return summary
 
 
@@ -727,6 +804,8 @@ class ProjectModules:
         here = os.path.dirname(path)
         if name in summary.imports:
             return self.lookup(".".join([summary.imports[name]] + rest), here, depth + 1)
+        if name in summary.aliases:
+            return self._in_module(path, summary.aliases[name].split(".") + rest, depth + 1)
         if name in summary.functions:
             if not rest:
                 return FunctionEntry(self.resolved(summary, summary, name, depth), summary,
@@ -859,8 +938,9 @@ class ProjectModules:
         return self.resolve_type(owner.module, written) if written else None
 
     def return_type(self, entry: FunctionEntry) -> Optional[str]:
-        """The type a found function is annotated to return (awaiting it, for an async def)."""
-        if entry.module is None or not entry.returns:
+        """The type a found function is annotated to return (awaiting it, for an async def);
+        None for a type the call binds (`bound_return`: the caller reads the call)."""
+        if entry.module is None or not entry.returns or entry.returns.startswith("<"):
             return None
         return self.resolve_type(entry.module, entry.returns)
 
