@@ -311,6 +311,9 @@ class TypeInference:
             lambda binding: self._binding_type(binding, depth + 1))
 
     def _binding_type(self, binding: Binding, depth: int) -> Optional[str]:
+        if binding.path is not None and (len(binding.path) > 1 or binding.element_of):
+            part = self._unpacked_part(binding, depth)
+            return self.annotation_type(part[0], part[1], depth + 1) if part else None
         if binding.kind == "assign" and binding.node is not None:
             found = self.type_of(binding.node, binding.scope, depth)  # type: ignore[arg-type]
             return self._entered_type(found, depth) if binding.entered and found else found
@@ -336,6 +339,26 @@ class TypeInference:
                     return self.project.return_type(entry)
         return manager
 
+    def _unpacked_part(self, binding: Binding, depth: int
+                       ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """The declared annotation of a name unpacked from a nested target (`[[a], b] = x`)
+        or a loop's elements (`for a, b in pairs`), element by element along its path."""
+        path = binding.path or ()
+        if not path:
+            return None
+        if binding.element_of is not None:
+            found = self._tuple_part(binding.element_of, None, binding.scope, depth + 1)
+        elif isinstance(binding.node, cst.BaseExpression) and path:
+            found = self._tuple_part(binding.node, path[0], binding.scope, depth + 1)
+            path = path[1:]
+        else:
+            return None
+        for position in path:
+            if found is None:
+                return None
+            found = self._annotation_part(found[0], found[1], position, depth + 1)
+        return found
+
     def _unpacked_type(self, value: cst.BaseExpression, position: int, scope: Scope,
                        depth: int) -> Optional[str]:
         """The type of element `position` of a tuple `value` is unpacked from."""
@@ -360,6 +383,8 @@ class TypeInference:
         or its part of an annotated tuple it was unpacked from (`a, b = pair`)."""
         if depth > MAX_DEPTH:
             return None
+        if isinstance(expr, cst.Subscript):
+            return self._part_of(expr, scope, depth + 1)
         bindings = self._collection_bindings(expr, scope)
         if not bindings:
             return None
@@ -369,15 +394,46 @@ class TypeInference:
                 return None
             return self._unwrapped(annotations[0][0], annotations[0][1], depth)
         only = bindings[0]
-        if len(bindings) == 1 and only.kind == "unpack" \
-                and isinstance(only.node, cst.BaseExpression):
-            return self._tuple_part(only.node, only.position, only.scope, depth + 1)
+        if len(bindings) == 1 and only.path is not None:
+            return self._unpacked_part(only, depth + 1)
+        if len(bindings) == 1 and only.iterable is not None:      # `for pair in pairs`
+            return self._tuple_part(only.iterable, None, only.scope, depth + 1)
+        if len(bindings) == 1 and only.kind == "assign" \
+                and isinstance(only.node, cst.Subscript):          # `pair = pairs[0]`
+            return self.declared(only.node, only.scope, depth + 1)
         return None
+
+    def _part_of(self, item: cst.Subscript, scope: Scope, depth: int
+                 ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """The declared annotation of `xs[i]`: an element of what `xs` is declared."""
+        if len(item.slice) != 1 or not isinstance(item.slice[0].slice, cst.Index):
+            return None
+        index = item.slice[0].slice.value
+        position = int(index.evaluated_value) if isinstance(index, cst.Integer) \
+            and index.evaluated_value is not None else None        # any element
+        return self._tuple_part(item.value, position, scope, depth + 1)
+
+    def _alias(self, annotation: cst.BaseExpression, scope: Scope
+               ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """What a same-module type alias stands for: a name bound once, to a subscripted
+        type (`Pair = tuple[Node, Node]`, `Pair: TypeAlias = ...`)."""
+        if not isinstance(annotation, cst.Name):
+            return None
+        bindings = self.names.bindings(annotation.value, scope) or []
+        if len(bindings) != 1 or bindings[0].kind != "assign" \
+                or not isinstance(bindings[0].node, cst.Subscript):
+            return None
+        return bindings[0].node, bindings[0].scope
 
     def _unwrapped(self, annotation: cst.BaseExpression, scope: Scope, depth: int
                    ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
-        """`Optional[X]`, `X | None`, `"X"` -> X (Unions of two types: None)."""
+        """`Optional[X]`, `X | None`, `"X"` -> X (Unions of two types: None); a type alias
+        (`Pair = tuple[A, B]`) -> what it stands for."""
         for _ in range(MAX_DEPTH):
+            alias = self._alias(annotation, scope)
+            if alias is not None:
+                annotation, scope = alias
+                continue
             if isinstance(annotation, cst.SimpleString):
                 parsed = _parse_annotation(annotation)
                 if parsed is None:
@@ -400,11 +456,18 @@ class TypeInference:
                 return annotation, scope
         return None
 
-    def _tuple_part(self, value: cst.BaseExpression, position: int, scope: Scope, depth: int
-                    ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+    def _tuple_part(self, value: cst.BaseExpression, position: Optional[int], scope: Scope,
+                    depth: int) -> Optional[Tuple[cst.BaseExpression, Scope]]:
         """Element `position` of a value declared `tuple[A, B, C]` (or `tuple[A, ...]`), or
         any element of one declared `list[X]`/`Sequence[X]` (`a, b, c = three_nodes`)."""
         found = self.declared(value, scope, depth + 1)
+        return self._annotation_part(found[0], found[1], position, depth) if found else None
+
+    def _annotation_part(self, annotation: cst.BaseExpression, scope: Scope,
+                         position: Optional[int], depth: int
+                         ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """`_tuple_part` of an annotation (unwrapped first)."""
+        found = self._unwrapped(annotation, scope, depth)
         if found is None or not isinstance(found[0], cst.Subscript):
             return None
         generic = self.names.qualname(found[0].value, found[1])
@@ -415,7 +478,11 @@ class TypeInference:
             return None
         if len(args) == 2 and isinstance(args[1], cst.Ellipsis):
             return self._unwrapped(args[0], found[1], depth)
-        return self._unwrapped(args[position], found[1], depth) if position < len(args) else None
+        if position is None and args and all(arg.deep_equals(args[0]) for arg in args[1:]):
+            position = 0                    # `tuple[A, A]`: any element is an A
+        if position is None or not -len(args) <= position < len(args):
+            return None                     # which element of `tuple[A, B]` is unknown
+        return self._unwrapped(args[position], found[1], depth)
 
     def _item_type(self, expr: cst.Subscript, scope: Scope, depth: int) -> Optional[str]:
         """`xs[i]` on a value declared `list[X]` / `Sequence[X]` / `dict[K, X]` /
