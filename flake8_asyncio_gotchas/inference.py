@@ -127,6 +127,7 @@ class TypeInference:
         self._nesting = 0
         self._known: Dict[Tuple[int, int], Optional[str]] = {}
         self._bound_returns: Dict[cst.FunctionDef, Optional[str]] = {}
+        self._foreign_aliases: Dict[str, Optional[Tuple[cst.BaseExpression, Scope]]] = {}
 
     # -- expressions ------------------------------------------------------------------------
 
@@ -321,7 +322,11 @@ class TypeInference:
             return self._unpacked_type(binding.node, binding.position,  # type: ignore[arg-type]
                                        binding.scope, depth)
         if binding.iterable is not None:
-            return self.element_type(binding.iterable, binding.scope, depth)
+            found = self.element_type(binding.iterable, binding.scope, depth)
+            if found is None:       # `for x in xs` where xs was unpacked, or is `pairs[0]`
+                part = self._tuple_part(binding.iterable, None, binding.scope, depth + 1)
+                found = self.annotation_type(part[0], part[1], depth + 1) if part else None
+            return found
         return None
 
     def _entered_type(self, manager: str, depth: int) -> Optional[str]:
@@ -417,13 +422,35 @@ class TypeInference:
                ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
         """What a same-module type alias stands for: a name bound once, to a subscripted
         type (`Pair = tuple[Node, Node]`, `Pair: TypeAlias = ...`)."""
-        if not isinstance(annotation, cst.Name):
+        if not isinstance(annotation, (cst.Name, cst.Attribute)):
             return None
-        bindings = self.names.bindings(annotation.value, scope) or []
-        if len(bindings) != 1 or bindings[0].kind != "assign" \
-                or not isinstance(bindings[0].node, cst.Subscript):
+        if isinstance(annotation, cst.Name):
+            bindings = self.names.bindings(annotation.value, scope) or []
+            if len(bindings) == 1 and bindings[0].kind == "assign" \
+                    and isinstance(bindings[0].node, cst.Subscript):
+                return bindings[0].node, bindings[0].scope
+        named = self.names.qualname(annotation, scope)
+        if named is None or named.startswith(LOCAL_PREFIX) or self.project is None:
             return None
-        return bindings[0].node, bindings[0].scope
+        if named not in self._foreign_aliases:
+            self._foreign_aliases[named] = self._foreign_alias(named)
+        return self._foreign_aliases[named]
+
+    def _foreign_alias(self, qualname: str) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """Another module's type alias, parsed, with a scope of its own where each name it
+        uses is bound to what it means there (`ProjectModules.alias_of`)."""
+        found = self.project.alias_of(qualname) if self.project is not None else None
+        if found is None:
+            return None
+        text, meanings = found
+        try:
+            expr = cst.parse_expression(text)
+        except Exception:     # libcst raises its ParserSyntaxError and others on odd input
+            return None
+        where = Scope("module", expr, None)
+        for name, meaning in meanings.items():
+            where.bind(name, Binding("import", where, qualname=meaning))
+        return expr, where
 
     def _unwrapped(self, annotation: cst.BaseExpression, scope: Scope, depth: int
                    ) -> Optional[Tuple[cst.BaseExpression, Scope]]:

@@ -61,7 +61,7 @@ class ModuleSummary:
     """What another module binds at module level: functions, classes, imports, types."""
 
     __slots__ = ("path", "functions", "classes", "imports", "stars", "types", "returns",
-                 "wrappers", "pending", "aliases")
+                 "wrappers", "pending", "aliases", "alias_texts")
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -78,6 +78,9 @@ class ModuleSummary:
         # Names bound once to another name (`InitBuilder = Builder[Bot, Context]`, `Alias =
         # pkg.Client`): name -> that dotted name, as written (lookups go on through it).
         self.aliases: Dict[str, str] = {}
+        # ... and those bound to a subscripted type, as written (`Pair = tuple[A, B]`): the
+        # linted file reads their structure (`ProjectModules.alias_of`).
+        self.alias_texts: Dict[str, str] = {}
 
 
 _Def = Union[ast.FunctionDef, ast.AsyncFunctionDef]
@@ -460,6 +463,8 @@ def summarize(source: str, path: str) -> ModuleSummary:
             if isinstance(target, ast.Name) and named is not None \
                     and len(bound.get(target.id, ())) == 1 and named != target.id:
                 summary.aliases[target.id] = named
+                if isinstance(stmt.value, ast.Subscript):
+                    summary.alias_texts[target.id] = ast.unparse(stmt.value)
     return summary
 
 
@@ -910,6 +915,42 @@ class ProjectModules:
             if not isinstance(entry, (FunctionEntry, ClassEntry)) or entry.wrapper != wanted:
                 return False
         return True
+
+    def alias_of(self, qualname: str) -> Optional[Tuple[str, Dict[str, str]]]:
+        """A type alias of another module (`Setup = tuple[list[Node], int]`): its text, and
+        what each name it uses means there, as a type name any lookup finds (a class by its
+        `ClassEntry.ref`, an import by its qualified name)."""
+        module, _, name = qualname.rpartition(".")
+        found = self.find(module) if module else None
+        if not isinstance(found, ModuleEntry):
+            return None
+        summary = found.module
+        text = summary.alias_texts.get(name)
+        if text is None:
+            imported = summary.imports.get(name)
+            return self.alias_of(imported) if imported and not imported.startswith(".") \
+                else None
+        try:
+            tree = ast.parse(text, mode="eval")
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        meanings: Dict[str, str] = {}
+        here = os.path.dirname(summary.path)
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Name) or node.id in meanings:
+                continue
+            if node.id in summary.classes:
+                meanings[node.id] = ClassEntry(summary, summary.classes[node.id], node.id).ref
+            elif node.id in summary.imports:
+                imported = summary.imports[node.id]
+                entry = self.lookup(imported, here) if imported.startswith(".") else None
+                if isinstance(entry, ClassEntry):
+                    meanings[node.id] = entry.ref
+                elif not imported.startswith("."):
+                    meanings[node.id] = imported
+            elif node.id in summary.functions:     # another name of that module
+                meanings[node.id] = "%s%s:%s" % (REF_PREFIX, summary.path, node.id)
+        return text, meanings
 
     # -- types -----------------------------------------------------------------------------
 
