@@ -67,6 +67,7 @@ _MAPPINGS = frozenset({
 })
 _MAPPING_GETTERS = frozenset({"get", "pop", "setdefault"})
 _CALLABLES = frozenset({"typing.Callable", "collections.abc.Callable"})
+_TYPES_OF = frozenset({"type", "typing.Type", "typing_extensions.Type"})
 
 
 def parse_def(node: Union[cst.FunctionDef, cst.ClassDef]) -> Optional[ast.stmt]:
@@ -291,7 +292,15 @@ class TypeInference:
 
     def _class_named(self, expr: cst.BaseExpression, scope: Scope, depth: int
                      ) -> Optional[str]:
-        """The type of instances of the class `expr` names (`VCWallet`), when it names one."""
+        """The type of instances of the class `expr` names (`VCWallet`), or of a parameter
+        declared `type[X]` (X), when it names one."""
+        declared = self.declared(expr, scope, depth + 1) \
+            if isinstance(expr, cst.Name) else None
+        if declared is not None and isinstance(declared[0], cst.Subscript) \
+                and self.names.qualname(declared[0].value, declared[1]) in _TYPES_OF:
+            args = _subscript_args(declared[0])
+            return self.annotation_type(args[0], declared[1], depth + 1) \
+                if len(args) == 1 else None
         defined = self.names.definitions(expr, scope)
         if defined is not None:
             target = defined[0] if len(defined) == 1 else None
