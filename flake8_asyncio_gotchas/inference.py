@@ -34,7 +34,7 @@ import libcst as cst
 
 from .calls import FACTORY_RETURNS
 from .calls.coroutines import (AWAITED_RETURNS, AWAITED_TUPLES, COROUTINE_ANNOTATIONS,
-                               PROPERTY_DECORATORS, STDLIB_ATTRIBUTE_TYPES)
+                               PROPERTY_DECORATORS, SAME_TYPE_RETURNS, STDLIB_ATTRIBUTE_TYPES)
 from .modules import (RECEIVER, ClassEntry, FunctionEntry, ProjectModules, bound_return,
                       class_argument)
 from .names import (LOCAL_PREFIX, Binding, Resolver, Scope, cls_class, decorator_names,
@@ -199,6 +199,10 @@ class TypeInference:
             return cls.path if cls is not None else None
         if called.startswith(LOCAL_PREFIX):
             return None
+        if called in SAME_TYPE_RETURNS:                 # `dataclasses.replace(request)`
+            first = call.args[0] if call.args else None
+            return self.type_of(first.value, scope, depth + 1) \
+                if first is not None and first.keyword is None and not first.star else None
         entry = self.project.find(called) if self.project is not None else None
         if isinstance(entry, FunctionEntry):
             if entry.is_coroutine or self.project is None:

@@ -108,6 +108,9 @@ AWAITED_TUPLES: Dict[str, Tuple[str, ...]] = {
     "asyncio.open_unix_connection": ("asyncio.StreamReader", "asyncio.StreamWriter"),
 }
 
+# Standard-library functions that return an object of their first argument's type (a copy).
+SAME_TYPE_RETURNS = frozenset({"dataclasses.replace", "copy.copy", "copy.deepcopy"})
+
 # Attributes of standard-library asyncio objects whose type is known.
 STDLIB_ATTRIBUTE_TYPES: Dict[str, str] = {
     "asyncio.subprocess.Process.stdin": "asyncio.StreamWriter",
