@@ -33,8 +33,9 @@ from typing import Callable, Dict, List, Optional, Tuple, Union
 import libcst as cst
 
 from .calls import FACTORY_RETURNS
-from .calls.coroutines import (AWAITED_RETURNS, AWAITED_TUPLES, COROUTINE_ANNOTATIONS,
-                               PROPERTY_DECORATORS, SAME_TYPE_RETURNS, STDLIB_ATTRIBUTE_TYPES)
+from .calls.coroutines import (AWAITED_RETURNS, AWAITED_TUPLES, CONTEXT_MANAGER_DECORATORS,
+                               COROUTINE_ANNOTATIONS, GENERATOR_ANNOTATIONS, PROPERTY_DECORATORS,
+                               SAME_TYPE_RETURNS, STDLIB_ATTRIBUTE_TYPES)
 from .modules import (RECEIVER, ClassEntry, FunctionEntry, ProjectModules, bound_return,
                       class_argument)
 from .names import (LOCAL_PREFIX, Binding, Resolver, Scope, cls_class, decorator_names,
@@ -328,6 +329,10 @@ class TypeInference:
         if binding.path is not None and (len(binding.path) > 1 or binding.element_of):
             part = self._unpacked_part(binding, depth)
             return self.annotation_type(part[0], part[1], depth + 1) if part else None
+        if binding.kind == "assign" and binding.entered and isinstance(binding.node, cst.Call):
+            yielded = self._yielded_type(binding.node, binding.scope, depth)
+            if yielded is not None:
+                return yielded
         if binding.kind == "assign" and binding.node is not None:
             found = self.type_of(binding.node, binding.scope, depth)  # type: ignore[arg-type]
             return self._entered_type(found, depth) if binding.entered and found else found
@@ -341,6 +346,30 @@ class TypeInference:
                 found = self.annotation_type(part[0], part[1], depth + 1) if part else None
             return found
         return None
+
+    def _yielded_type(self, call: cst.Call, scope: Scope, depth: int) -> Optional[str]:
+        """`with f() as x` for a `@contextmanager`/`@asynccontextmanager` generator `f`
+        annotated `-> Iterator[T]`/`AsyncIterator[T]`: T."""
+        defined = self.names.definitions(call.func, scope)
+        if defined is not None:
+            func = defined[0] if len(defined) == 1 else None
+            body = self.names.scope_of.get(func) if isinstance(func, cst.FunctionDef) else None
+            if not isinstance(func, cst.FunctionDef) or func.returns is None or body is None \
+                    or not CONTEXT_MANAGER_DECORATORS.intersection(
+                        self._decorators(func, body.parent or self.names.module_scope)):
+                return None
+            returned = func.returns.annotation
+            where = body.parent or self.names.module_scope
+            if not isinstance(returned, cst.Subscript) or (self.names.qualname(
+                    returned.value, where) or "").rpartition(".")[2] not in GENERATOR_ANNOTATIONS:
+                return None
+            args = _subscript_args(returned)
+            return self.annotation_type(args[0], where, depth + 1) if args else None
+        called = self.names.qualname(call.func, scope, depth + 1)
+        if called is None or called.startswith(LOCAL_PREFIX) or self.project is None:
+            return None
+        entry = self.project.find(called)
+        return self.project.entered_type(entry) if isinstance(entry, FunctionEntry) else None
 
     def _entered_type(self, manager: str, depth: int) -> Optional[str]:
         """What `with manager as x` binds: `__aenter__`/`__enter__`'s return annotation when

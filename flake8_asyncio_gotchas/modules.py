@@ -16,7 +16,8 @@ import os
 from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple, Union
 
 from .calls import FACTORY_RETURNS
-from .calls.coroutines import (COROUTINE_ANNOTATIONS, NEUTRAL_BASES, STDLIB_COROUTINE_FUNCTIONS,
+from .calls.coroutines import (CONTEXT_MANAGER_DECORATORS, COROUTINE_ANNOTATIONS,
+                               GENERATOR_ANNOTATIONS, NEUTRAL_BASES, STDLIB_COROUTINE_FUNCTIONS,
                                OVERLOAD_DECORATORS, PROPERTY_DECORATORS,
                                PASS_THROUGH_CLASS_WRAPPERS, PASS_THROUGH_DECORATORS)
 from .installed import is_stdlib, site_directories
@@ -483,6 +484,8 @@ def _body_types(body: List[ast.stmt], types: Dict[str, str], returns: Dict[str, 
             text = _annotation_text(stmt.returns)
             if decorators & PROPERTY_DECORATORS:
                 _note(types, stmt.name, text)
+            elif decorators & CONTEXT_MANAGER_DECORATORS:
+                _note(returns, stmt.name, _yielded(stmt.returns) or "")
             elif not any(name and name.endswith(".setter") for name in decorators):
                 _note(returns, stmt.name, bound_return(stmt, in_class) or text or "")
     for name, text in inferred.items():
@@ -494,6 +497,21 @@ def _body_types(body: List[ast.stmt], types: Dict[str, str], returns: Dict[str, 
 RECEIVER = "<receiver>"
 _CLASS_ARG = "<class-arg:%d:%s>"
 _TYPE_OF = frozenset({"type", "Type", "typing.Type"})
+
+
+def _yielded(returns: Optional[ast.expr]) -> Optional[str]:
+    """A context manager factory's `-> AsyncIterator[T]` as a marker of what `with` binds,
+    "<with:T>" (`ProjectModules.entered_type`); None for another annotation."""
+    node = _annotation_node(returns)
+    if not isinstance(node, ast.Subscript):
+        return None
+    head = _dotted(node.value)
+    if head is None or head.rpartition(".")[2] not in GENERATOR_ANNOTATIONS:
+        return None
+    first = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) and node.slice.elts \
+        else node.slice
+    text = _annotation_text(first)
+    return "<with:%s>" % text if text else None
 
 
 def bound_return(func: _Def, in_class: bool) -> Optional[str]:
@@ -977,6 +995,12 @@ class ProjectModules:
             return None
         written = owner.cls.types.get(name)
         return self.resolve_type(owner.module, written) if written else None
+
+    def entered_type(self, entry: FunctionEntry) -> Optional[str]:
+        """What `with f() as x` binds for a context manager factory `f` (`_yielded`)."""
+        if entry.module is None or not entry.returns.startswith("<with:"):
+            return None
+        return self.resolve_type(entry.module, entry.returns[len("<with:"):-1])
 
     def return_type(self, entry: FunctionEntry) -> Optional[str]:
         """The type a found function is annotated to return (awaiting it, for an async def);

@@ -108,6 +108,14 @@ AWAITED_TUPLES: Dict[str, Tuple[str, ...]] = {
     "asyncio.open_unix_connection": ("asyncio.StreamReader", "asyncio.StreamWriter"),
 }
 
+# Decorators that make a generator function a context manager factory: `with f() as x` binds
+# what it yields (as written, or qualified: other modules' summaries read them unqualified).
+CONTEXT_MANAGER_DECORATORS = frozenset({
+    "contextmanager", "asynccontextmanager", "contextlib.contextmanager",
+    "contextlib.asynccontextmanager"})
+# Generator annotations whose first argument is the type yielded (the last part of the name).
+GENERATOR_ANNOTATIONS = frozenset({"Iterator", "Generator", "AsyncIterator", "AsyncGenerator"})
+
 # Standard-library functions that return an object of their first argument's type (a copy).
 SAME_TYPE_RETURNS = frozenset({"dataclasses.replace", "copy.copy", "copy.deepcopy"})
 
