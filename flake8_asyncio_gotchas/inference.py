@@ -129,7 +129,8 @@ class TypeInference:
         self._nesting = 0
         self._known: Dict[Tuple[int, int], Optional[str]] = {}
         self._bound_returns: Dict[cst.FunctionDef, Optional[str]] = {}
-        self._foreign_aliases: Dict[str, Optional[Tuple[cst.BaseExpression, Scope]]] = {}
+        # Other modules' aliases and attribute annotations, parsed (`_foreign_annotation`).
+        self._foreign: Dict[str, Optional[Tuple[cst.BaseExpression, Scope]]] = {}
 
     # -- expressions ------------------------------------------------------------------------
 
@@ -434,7 +435,8 @@ class TypeInference:
             return self._part_of(expr, scope, depth + 1)
         bindings = self._collection_bindings(expr, scope)
         if not bindings:
-            return None
+            return self._foreign_attribute(expr, scope, depth) \
+                if isinstance(expr, cst.Attribute) else None
         annotations = [(b.annotation, b.scope) for b in bindings if b.annotation is not None]
         if annotations:
             if not all(a.deep_equals(annotations[0][0]) for a, _ in annotations[1:]):
@@ -474,14 +476,31 @@ class TypeInference:
         named = self.names.qualname(annotation, scope)
         if named is None or named.startswith(LOCAL_PREFIX) or self.project is None:
             return None
-        if named not in self._foreign_aliases:
-            self._foreign_aliases[named] = self._foreign_alias(named)
-        return self._foreign_aliases[named]
+        if named not in self._foreign:
+            self._foreign[named] = self._foreign_annotation(self.project.alias_of(named))
+        return self._foreign[named]
 
-    def _foreign_alias(self, qualname: str) -> Optional[Tuple[cst.BaseExpression, Scope]]:
-        """Another module's type alias, parsed, with a scope of its own where each name it
-        uses is bound to what it means there (`ProjectModules.alias_of`)."""
-        found = self.project.alias_of(qualname) if self.project is not None else None
+    def _foreign_attribute(self, expr: cst.Attribute, scope: Scope, depth: int
+                           ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """The declared annotation of an attribute of another module's class."""
+        owner = self.type_of(expr.value, scope, depth + 1)
+        entry = self.project.find(owner) if owner is not None and self.project is not None \
+            and not owner.startswith(LOCAL_PREFIX) else None
+        if not isinstance(entry, ClassEntry) or self.project is None:
+            return None
+        key = "%s.%s" % (entry.ref, expr.attr.value)
+        if key not in self._foreign:
+            self._foreign[key] = self._foreign_annotation(
+                self.project.declared_text(entry, expr.attr.value))
+        found = self._foreign[key]
+        return self._unwrapped(found[0], found[1], depth) if found is not None else None
+
+    @staticmethod
+    def _foreign_annotation(found: Optional[Tuple[str, Dict[str, str]]]
+                            ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """Another module's annotation or alias (`ProjectModules.alias_of`, `declared_text`),
+        parsed, with a scope of its own where each name it uses is bound to what it means
+        there."""
         if found is None:
             return None
         text, meanings = found

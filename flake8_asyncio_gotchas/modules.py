@@ -43,7 +43,7 @@ _NO_FILE = frozenset({"", "-", "stdin", "<stdin>"})
 class ClassSummary:
     """A class: its methods (name -> is a coroutine function), bases as written, and types."""
 
-    __slots__ = ("methods", "bases", "types", "returns", "pending")
+    __slots__ = ("methods", "bases", "types", "returns", "pending", "annotation_texts")
 
     def __init__(self) -> None:
         self.methods: Dict[str, bool] = {}
@@ -51,6 +51,9 @@ class ClassSummary:
         # modules keep them one: name -> (decorator, its `wrapper_level` needed), as
         # `_pending_decorators` gives them; `ProjectModules.resolved` looks them up.
         self.pending: Dict[str, List[Tuple[str, int]]] = {}
+        # Attributes declared with a subscripted type (`environments: list[Environment]`),
+        # as written: the linted file reads their structure (`ProjectModules.declared_text`).
+        self.annotation_texts: Dict[str, str] = {}
         self.bases: List[Optional[str]] = []   # dotted names; None for anything else
         # Attribute -> its type: class-body annotations and values, `self.x: T`, `self.x =
         # Client()`, `self.x = param` (the parameter's annotation), properties' return types.
@@ -590,7 +593,33 @@ def _summarize_class(node: ast.ClassDef, imports: Dict[str, str],
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             _self_types(stmt, summary.types, inferred)
     _body_types(node.body, summary.types, summary.returns, inferred, in_class=True)
+    _annotation_texts(node, summary.annotation_texts)
     return summary
+
+
+def _annotation_texts(node: ast.ClassDef, texts: Dict[str, str]) -> None:
+    """`ClassSummary.annotation_texts`: class-body `name: X[...]` and `self.name: X[...]` in
+    its methods (a name declared two different ways: none)."""
+    found: Dict[str, str] = {}
+    for stmt in _statements(node.body):
+        declared: List[Tuple[ast.expr, ast.expr]] = []
+        if isinstance(stmt, ast.AnnAssign):
+            declared.append((stmt.target, stmt.annotation))
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.args.args:
+            me = stmt.args.args[0].arg
+            declared.extend((inner.target, inner.annotation) for inner in _statements(stmt.body)
+                            if isinstance(inner, ast.AnnAssign)
+                            and isinstance(inner.target, ast.Attribute)
+                            and isinstance(inner.target.value, ast.Name)
+                            and inner.target.value.id == me)
+        for target, annotation in declared:
+            name = target.id if isinstance(target, ast.Name) else \
+                target.attr if isinstance(target, ast.Attribute) else None
+            value = _annotation_node(annotation)
+            if name is None or not isinstance(value, ast.Subscript):
+                continue
+            _note(found, name, ast.unparse(value))
+    texts.update((name, text) for name, text in found.items() if text)
 
 
 def _dotted_qualified(node: ast.expr, imports: Dict[str, str]) -> Optional[str]:
@@ -948,6 +977,17 @@ class ProjectModules:
             imported = summary.imports.get(name)
             return self.alias_of(imported) if imported and not imported.startswith(".") \
                 else None
+        return self._with_meanings(summary, text)
+
+    def declared_text(self, entry: ClassEntry, name: str) -> Optional[Tuple[str, Dict[str, str]]]:
+        """An attribute of another module's class declared with a subscripted type: its
+        annotation's text, with what each name means (as `alias_of`)."""
+        owner = self.defining_class(entry, name)
+        text = owner.cls.annotation_texts.get(name) if owner is not None else None
+        return self._with_meanings(owner.module, text) if owner is not None and text else None
+
+    def _with_meanings(self, summary: ModuleSummary, text: str
+                       ) -> Optional[Tuple[str, Dict[str, str]]]:
         try:
             tree = ast.parse(text, mode="eval")
         except (SyntaxError, ValueError, RecursionError, MemoryError):
