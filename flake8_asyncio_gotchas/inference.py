@@ -263,7 +263,9 @@ class TypeInference:
 
     def _local_bound_return(self, func: cst.FunctionDef) -> Optional[str]:
         """`modules.bound_return` of a def of the linted file (read as other modules' are)."""
-        if func.returns is None or isinstance(func.returns.annotation, cst.Subscript):
+        if (func.returns is None and not func.decorators) \
+                or (func.returns is not None and isinstance(func.returns.annotation,
+                                                            cst.Subscript)):
             return None
         if func not in self._bound_returns:
             body = self.names.scope_of.get(func)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import os
-from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple, Union
+from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Set, Tuple, Union
 
 from .calls import FACTORY_RETURNS
 from .calls.coroutines import (CONTEXT_MANAGER_DECORATORS, COROUTINE_ANNOTATIONS,
@@ -522,12 +522,16 @@ def bound_return(func: _Def, in_class: bool) -> Optional[str]:
     `def copy(self: T) -> T` / `def create(cls: type[T]) -> T` (the receiver's type, for a
     builder's chained calls: `Builder().token(t).build()`), `def get(self, kind: type[T])
     -> T` (the class passed as `kind`); None for any other."""
+    decorators = {_dotted(d) for d in func.decorator_list}
+    if func.returns is None:
+        return RECEIVER if in_class and "classmethod" in decorators \
+            and _makes_its_class(func) else None
     returned = _annotation_node(func.returns)
     name = _dotted(returned) if returned is not None else None
     if name is None:
         return None
     params = func.args.posonlyargs + func.args.args
-    bound = in_class and "staticmethod" not in {_dotted(d) for d in func.decorator_list}
+    bound = in_class and "staticmethod" not in decorators
     if bound:
         if name.rpartition(".")[2] == "Self":
             return RECEIVER
@@ -542,6 +546,43 @@ def bound_return(func: _Def, in_class: bool) -> Optional[str]:
         if _type_argument(param.annotation) == name:
             return _CLASS_ARG % (-1, param.arg)
     return None
+
+
+def _makes_its_class(func: _Def) -> bool:
+    """An unannotated classmethod factory: every `return` gives `cls(...)`, or the one local
+    bound to `cls(...)` (`self = cls(); await self._setup(); return self`)."""
+    params = func.args.posonlyargs + func.args.args
+    if not params:
+        return False
+    me = params[0].arg
+    stores: Dict[str, int] = {}               # how often each local is bound
+    made: Set[str] = set()                    # locals bound to `cls(...)`
+    returns: List[Optional[ast.expr]] = []
+    stack: List[ast.AST] = list(func.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Return):
+            returns.append(node.value)
+        elif isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return False
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            stores[node.id] = stores.get(node.id, 0) + 1
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Name) and _calls(node.value, me):
+            made.add(node.targets[0].id)
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                                 ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+    return bool(returns) and all(
+        _calls(value, me) or (isinstance(value, ast.Name) and value.id in made
+                              and stores.get(value.id) == 1)
+        for value in returns)
+
+
+def _calls(node: Optional[ast.expr], name: str) -> bool:
+    """`name(...)`."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+        and node.func.id == name
 
 
 def class_argument(marker: str) -> Optional[Tuple[int, str]]:
