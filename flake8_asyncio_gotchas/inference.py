@@ -329,7 +329,8 @@ class TypeInference:
             lambda binding: self._binding_type(binding, depth + 1))
 
     def _binding_type(self, binding: Binding, depth: int) -> Optional[str]:
-        if binding.path is not None and (len(binding.path) > 1 or binding.element_of):
+        if binding.path is not None \
+                and (len(binding.path) > 1 or binding.element_of or binding.entered):
             part = self._unpacked_part(binding, depth)
             return self.annotation_type(part[0], part[1], depth + 1) if part else None
         if binding.kind == "assign" and binding.entered and isinstance(binding.node, cst.Call):
@@ -353,6 +354,12 @@ class TypeInference:
     def _yielded_type(self, call: cst.Call, scope: Scope, depth: int) -> Optional[str]:
         """`with f() as x` for a `@contextmanager`/`@asynccontextmanager` generator `f`
         annotated `-> Iterator[T]`/`AsyncIterator[T]`: T."""
+        part = self._yielded_part(call, scope, depth)
+        return self.annotation_type(part[0], part[1], depth + 1) if part else None
+
+    def _yielded_part(self, call: cst.Call, scope: Scope, depth: int
+                      ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """`_yielded_type`, as the annotation T (and where to read it)."""
         defined = self.names.definitions(call.func, scope)
         if defined is not None:
             func = defined[0] if len(defined) == 1 else None
@@ -367,12 +374,17 @@ class TypeInference:
                     returned.value, where) or "").rpartition(".")[2] not in GENERATOR_ANNOTATIONS:
                 return None
             args = _subscript_args(returned)
-            return self.annotation_type(args[0], where, depth + 1) if args else None
+            return self._unwrapped(args[0], where, depth + 1) if args else None
         called = self.names.qualname(call.func, scope, depth + 1)
         if called is None or called.startswith(LOCAL_PREFIX) or self.project is None:
             return None
         entry = self.project.find(called)
-        return self.project.entered_type(entry) if isinstance(entry, FunctionEntry) else None
+        if not isinstance(entry, FunctionEntry) or not entry.returns.startswith("<with:"):
+            return None
+        if called not in self._foreign:
+            self._foreign[called] = self._foreign_annotation(self.project.entered_text(entry))
+        found = self._foreign[called]
+        return self._unwrapped(found[0], found[1], depth + 1) if found is not None else None
 
     def _entered_type(self, manager: str, depth: int) -> Optional[str]:
         """What `with manager as x` binds: `__aenter__`/`__enter__`'s return annotation when
@@ -398,6 +410,8 @@ class TypeInference:
             return None
         if binding.element_of is not None:
             found = self._tuple_part(binding.element_of, None, binding.scope, depth + 1)
+        elif binding.entered and isinstance(binding.node, cst.Call):  # `with f() as (a, b)`
+            found = self._yielded_part(binding.node, binding.scope, depth + 1)
         elif isinstance(binding.node, cst.BaseExpression) and path:
             found = self._tuple_part(binding.node, path[0], binding.scope, depth + 1)
             path = path[1:]

@@ -504,7 +504,8 @@ _TYPE_OF = frozenset({"type", "Type", "typing.Type"})
 
 def _yielded(returns: Optional[ast.expr]) -> Optional[str]:
     """A context manager factory's `-> AsyncIterator[T]` as a marker of what `with` binds,
-    "<with:T>" (`ProjectModules.entered_type`); None for another annotation."""
+    "<with:T's type|T as written>" (`ProjectModules.entered_type`, `entered_text`); None for
+    another annotation."""
     node = _annotation_node(returns)
     if not isinstance(node, ast.Subscript):
         return None
@@ -514,7 +515,8 @@ def _yielded(returns: Optional[ast.expr]) -> Optional[str]:
     first = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) and node.slice.elts \
         else node.slice
     text = _annotation_text(first)
-    return "<with:%s>" % text if text else None
+    written = _annotation_node(first)
+    return "<with:%s|%s>" % (text, ast.unparse(written)) if text and written else None
 
 
 def bound_return(func: _Def, in_class: bool) -> Optional[str]:
@@ -1035,7 +1037,12 @@ class ProjectModules:
             return None
         meanings: Dict[str, str] = {}
         here = os.path.dirname(summary.path)
-        for node in ast.walk(tree):
+        nodes: List[ast.AST] = list(ast.walk(tree))
+        for node in nodes:
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                inner = _annotation_node(node)        # `list["Environment"]`
+                if inner is not None and len(nodes) < 200:
+                    nodes.extend(ast.walk(inner))
             if not isinstance(node, ast.Name) or node.id in meanings:
                 continue
             if node.id in summary.classes:
@@ -1081,7 +1088,13 @@ class ProjectModules:
         """What `with f() as x` binds for a context manager factory `f` (`_yielded`)."""
         if entry.module is None or not entry.returns.startswith("<with:"):
             return None
-        return self.resolve_type(entry.module, entry.returns[len("<with:"):-1])
+        return self.resolve_type(entry.module, entry.returns[len("<with:"):-1].split("|")[0])
+
+    def entered_text(self, entry: FunctionEntry) -> Optional[Tuple[str, Dict[str, str]]]:
+        """`entered_type`'s annotation as written, with what its names mean (`alias_of`)."""
+        if entry.module is None or not entry.returns.startswith("<with:"):
+            return None
+        return self._with_meanings(entry.module, entry.returns[:-1].partition("|")[2])
 
     def return_type(self, entry: FunctionEntry) -> Optional[str]:
         """The type a found function is annotated to return (awaiting it, for an async def);

@@ -350,8 +350,8 @@ class _Collector:
         if isinstance(node, cst.WithItem):
             if node.asname is not None:
                 self._bind_target(node.asname.name, scope, node.item)
-                if isinstance(node.asname.name, cst.Name):
-                    scope.bindings[node.asname.name.value][-1].entered = True
+                for name in _target_names(node.asname.name):    # `as (reader, writer)` too
+                    scope.bindings[name.value][-1].entered = True
             return scope
         if isinstance(node, (cst.ExceptHandler, cst.ExceptStarHandler)):
             if node.name is not None:
