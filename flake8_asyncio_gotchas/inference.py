@@ -129,6 +129,7 @@ class TypeInference:
         self._nesting = 0
         self._known: Dict[Tuple[int, int], Optional[str]] = {}
         self._bound_returns: Dict[cst.FunctionDef, Optional[str]] = {}
+        self._returned: Dict[cst.FunctionDef, List[cst.BaseExpression]] = {}
         # Other modules' aliases and attribute annotations, parsed (`_foreign_annotation`).
         self._foreign: Dict[str, Optional[Tuple[cst.BaseExpression, Scope]]] = {}
 
@@ -194,7 +195,7 @@ class TypeInference:
                 return None
             bound = self._local_bound_return(target)
             return self._bound_type(bound, call, scope, depth) if bound \
-                else self.declared_return(target, depth)
+                else self.declared_return(target, depth) or self._inferred_return(target, depth)
         called = self.names.qualname(call.func, scope, depth + 1)
         if called is None:
             cls = self._cls_call(call.func, scope)
@@ -241,7 +242,8 @@ class TypeInference:
             if isinstance(target, cst.FunctionDef) and target.asynchronous is not None:
                 bound = self._local_bound_return(target)
                 return self._bound_type(bound, inner, scope, depth) if bound \
-                    else self.declared_return(target, depth)
+                    else self.declared_return(target, depth) \
+                    or self._inferred_return(target, depth)
             return None
         if called is None or called.startswith(LOCAL_PREFIX) or self.project is None:
             return None
@@ -251,6 +253,19 @@ class TypeInference:
                 return self._bound_type(entry.returns, inner, scope, depth)
             return self.project.return_type(entry)
         return None
+
+    def _inferred_return(self, func: cst.FunctionDef, depth: int) -> Optional[str]:
+        """What an unannotated def of this module returns, as type checkers infer it: the one
+        type of every value it returns (`found = Handler(...); ...; return found`; returns of
+        None aside); None for a generator, or returns of different or unknown types."""
+        body = self.names.scope_of.get(func)
+        if func.returns is not None or body is None or body.yields:
+            return None
+        if func not in self._returned:
+            self._returned[func] = _returned_values(func)
+        values = [value for value in self._returned[func] if not is_none(value)]
+        types = {self.type_of(value, body, depth + 1) for value in values}
+        return types.pop() if len(types) == 1 else None
 
     def declared_return(self, func: cst.FunctionDef, depth: int = 0) -> Optional[str]:
         """The type `func` is annotated to return (for an async def: what awaiting gives)."""
@@ -817,6 +832,19 @@ class TypeInference:
                      for element in expr.elements}
             return types.pop() if len(types) == 1 else None
         return None
+
+
+def _returned_values(func: cst.FunctionDef) -> List[cst.BaseExpression]:
+    """The values a def's own `return` statements give (a bare `return` gives None)."""
+    found: List[cst.BaseExpression] = []
+    stack: List[cst.CSTNode] = list(func.body.children)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Return):
+            found.append(node.value if node.value is not None else cst.Name("None"))
+        elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            stack.extend(node.children)
+    return found
 
 
 def _is_accessor(node: Optional[cst.CSTNode], name: str) -> bool:
