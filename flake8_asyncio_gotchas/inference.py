@@ -17,7 +17,12 @@ Where a type comes from:
   return annotation (its type), `await f()` where `async def f() -> T` (T), factories of the
   catalogues (`calls.FACTORY_RETURNS`, `AWAITED_RETURNS`), tuples unpacked from
   `await asyncio.open_connection()` (`AWAITED_TUPLES`);
-- loop variables: the element type of what they iterate (`element_type`);
+- return types a call binds (`-> Self`, `self: B -> B`, `kind: type[W] -> W`, classmethod
+  factories returning `cls(...)`), and those of unannotated same-module defs, inferred from
+  their returns; `with` targets of `@contextmanager`/`@asynccontextmanager` factories;
+- loop variables: the element type of what they iterate (`element_type`); names unpacked along
+  element paths (`[[a], b] = x`, `for a, b in pairs`) from declared annotations and type
+  aliases, those of other modules included (`_foreign_annotation`);
 - attributes, to any depth: the class's annotation or values of the attribute, in its body or
   any method, properties' return annotations, then its bases (same module, other modules);
   attributes of the standard library's asyncio objects (`STDLIB_ATTRIBUTE_TYPES`).
