@@ -4,7 +4,9 @@ Known without running anything:
 - `async def` of the same module: module functions, nested functions through enclosing
   scopes, methods through `self.`/`cls.`/`ClassName.`/`super().` and through any object whose
   type `inference.TypeInference` knows (`c = Client()`, `client: Client`, `self.a.b.client`,
-  `await connect()`), inherited from same-module, first-party or installed bases;
+  `await connect()`), inherited from same-module, first-party or installed bases, looked up in
+  the method resolution order (`mro.py`); the standard library's async hooks of a base we
+  cannot read (`IsolatedAsyncioTestCase.asyncSetUp`);
 - the standard library's coroutine functions and methods (`calls.STDLIB_COROUTINE_FUNCTIONS`);
 - `async def` in other first-party modules and installed packages, imported with
   `from .service import fetch`, `from pkg.service import fetch`, `import pkg.service as s`
