@@ -488,7 +488,7 @@ def _body_types(body: List[ast.stmt], types: Dict[str, str], returns: Dict[str, 
             if decorators & PROPERTY_DECORATORS:
                 _note(types, stmt.name, text)
             elif decorators & CONTEXT_MANAGER_DECORATORS:
-                _note(returns, stmt.name, _yielded(stmt.returns) or "")
+                _note(returns, stmt.name, _yielded(stmt.returns) or text or "")
             elif not any(name and name.endswith(".setter") for name in decorators):
                 _note(returns, stmt.name, bound_return(stmt, in_class) or text or "")
     for name, text in inferred.items():
