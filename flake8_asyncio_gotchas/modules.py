@@ -101,8 +101,10 @@ def _dotted(node: ast.expr) -> Optional[str]:
     return ".".join(reversed(parts))
 
 
-def _statements(body: Iterable[ast.stmt]) -> Iterable[ast.stmt]:
-    """Statements of a block, looking into if/try/with/for/while blocks (not defs).
+def _statements(body: Iterable[ast.stmt], checked: bool = False) -> Iterable[ast.stmt]:
+    """Statements of a block, looking into if/try/with/for/while blocks (not defs); with
+    `checked`, as type checkers read them: the `if TYPE_CHECKING:` branch, never its `else:`
+    (`if TYPE_CHECKING: from .node import Node` / `else: Node = object`).
 
     Iterative, in source order: a chain of a thousand `elif`s nests a thousand deep.
     """
@@ -114,8 +116,8 @@ def _statements(body: Iterable[ast.stmt]) -> Iterable[ast.stmt]:
             continue
         yield stmt
         blocks: List[Iterable[ast.stmt]] = []
-        if isinstance(stmt, ast.If) and _is_type_checking(stmt):
-            blocks.append(stmt.body)     # type checkers read this branch, never its `else:`
+        if checked and isinstance(stmt, ast.If) and _is_type_checking(stmt):
+            blocks.append(stmt.body)
         elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             blocks.extend(getattr(stmt, field, ()) for field in ("body", "orelse", "finalbody"))
         blocks.extend(handler.body for handler in getattr(stmt, "handlers", ()))
@@ -394,10 +396,11 @@ def _self_types(func: _Def, declared: Dict[str, str], inferred: Dict[str, str]) 
 
 
 def _collect(body: Iterable[ast.stmt], imports: Optional[Dict[str, str]],
-             stars: Optional[List[str]]) -> Dict[str, List[ast.AST]]:
-    """Every binding of a module or class body: name -> def/class nodes, or None markers."""
+             stars: Optional[List[str]], checked: bool = False) -> Dict[str, List[ast.AST]]:
+    """Every binding of a module or class body: name -> def/class nodes, or None markers
+    (`checked`: see `_statements`)."""
     bound: Dict[str, List[ast.AST]] = {}
-    for stmt in _statements(body):
+    for stmt in _statements(body, checked):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             bound.setdefault(stmt.name, []).append(stmt)
         elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
@@ -441,7 +444,9 @@ def summarize(source: str, path: str) -> ModuleSummary:
     except (SyntaxError, ValueError, RecursionError, MemoryError):   # too deep, null bytes...
         return summary
     imports: Dict[str, str] = {}
-    bound = _collect(tree.body, imports, summary.stars)
+    # A module's names as type checkers see them (a class body's, as it runs: a property in
+    # `else:` of `if TYPE_CHECKING:` says more than a descriptor we cannot read).
+    bound = _collect(tree.body, imports, summary.stars, checked=True)
     for name, nodes in bound.items():
         level = wrapper_level(nodes[0]) if len(nodes) == 1 else 0  # type: ignore[arg-type]
         if level:
