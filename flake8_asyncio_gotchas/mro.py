@@ -17,12 +17,14 @@ _MAX_CLASSES = 64
 BasesOf = Callable[[str], Optional[Sequence[str]]]
 
 
-def linearize(cls: str, bases_of: BasesOf, memo: Dict[str, Optional[List[str]]]
-              ) -> Optional[List[str]]:
+def linearize(cls: str, bases_of: BasesOf, memo: Dict[str, Optional[List[str]]],
+              depth: int = 0) -> Optional[List[str]]:
     """The C3 linearization of `cls` (itself first); None when Python would refuse the class
-    (an inconsistent order, a cycle) or the hierarchy is too big. Kept in `memo`."""
+    (an inconsistent order, a cycle) or the hierarchy is too big or deep. Kept in `memo`."""
     if cls in memo:
         return memo[cls]
+    if depth > _MAX_CLASSES:
+        return None                         # not kept: shallower askers may still answer
     memo[cls] = None                        # in progress: a cycle back here finds None
     bases = bases_of(cls)
     found: Optional[List[str]] = [cls]
@@ -30,7 +32,7 @@ def linearize(cls: str, bases_of: BasesOf, memo: Dict[str, Optional[List[str]]]
         if len(set(bases)) != len(bases):
             found = None                    # `class A(B, B)` is a TypeError
         else:
-            orders = [linearize(base, bases_of, memo) for base in bases]
+            orders = [linearize(base, bases_of, memo, depth + 1) for base in bases]
             merged = _merge([list(order) for order in orders if order is not None]
                             + [list(bases)]) if None not in orders else None
             found = [cls] + merged if merged is not None else None
