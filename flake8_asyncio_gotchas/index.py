@@ -4,7 +4,9 @@ Known without running anything:
 - `async def` of the same module: module functions, nested functions through enclosing
   scopes, methods through `self.`/`cls.`/`ClassName.`/`super().` and through any object whose
   type `inference.TypeInference` knows (`c = Client()`, `client: Client`, `self.a.b.client`,
-  `await connect()`), inherited from same-module, first-party or installed bases;
+  `await connect()`), inherited from same-module, first-party or installed bases, looked up in
+  the method resolution order (`mro.py`); the standard library's async hooks of a base we
+  cannot read (`IsolatedAsyncioTestCase.asyncSetUp`);
 - the standard library's coroutine functions and methods (`calls.STDLIB_COROUTINE_FUNCTIONS`);
 - `async def` in other first-party modules and installed packages, imported with
   `from .service import fetch`, `from pkg.service import fetch`, `import pkg.service as s`
@@ -27,27 +29,25 @@ read; in a function, all of them). A method looked up through a base class that 
 """
 from __future__ import annotations
 
-import ast
-import textwrap
-from typing import Dict, Optional, Set, Union
+from typing import Dict, List, Optional, Set, Union
 
 import libcst as cst
 
 from .calls import STDLIB_COROUTINE_FUNCTIONS
 from .calls.coroutines import (COROUTINE_ANNOTATIONS, NEUTRAL_BASES, OVERLOAD_DECORATORS,
                                PASS_THROUGH_CLASS_WRAPPERS, PASS_THROUGH_DECORATORS)
-from .modules import MAX_DEPTH, ClassEntry, FunctionEntry, ProjectModules, wrapper_level
+from .modules import (MAX_DEPTH, ClassEntry, FunctionEntry, ProjectModules, stdlib_method_kind,
+                      wrapper_level)
+from .inference import parse_def
+from .mro import linearize
 from .names import LOCAL_PREFIX, Resolver, Scope
 
 
 def _local_wrapper_level(node: Union[cst.FunctionDef, cst.ClassDef]) -> int:
     """`modules.wrapper_level` of a def or class of the linted file: its source, read with
     `ast` like every other module's (one reading of what a decorator does)."""
-    try:
-        tree = ast.parse(textwrap.dedent(cst.Module([]).code_for_node(node)))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return 0
-    return wrapper_level(tree.body[0]) if tree.body else 0
+    tree = parse_def(node)
+    return wrapper_level(tree) if tree is not None else 0
 
 
 _PARTIALS = frozenset({"functools.partial"})
@@ -68,6 +68,8 @@ class CoroutineIndex:
         self.project = resolver.types.project
         self._levels: Dict[cst.CSTNode, int] = {}
         self._partials: Set[int] = set()
+        self._orders: Dict[str, Optional[List[str]]] = {}       # `mro.linearize`'s memo
+        self._local_classes: Dict[str, Scope] = {}              # its keys of this module's
 
     def is_coroutine_def(self, func: cst.FunctionDef, scope: Scope) -> bool:
         """An `async def` (not an async generator), or a `def` annotated to return a
@@ -220,6 +222,11 @@ class CoroutineIndex:
 
     def _method_kind(self, owner: Scope, name: str, depth: int) -> Optional[bool]:
         """True/False when same-module class `owner` (or a base) defines `name`, else None."""
+        kind = self._own_kind(owner, name)
+        return kind if kind is not None else self._bases_kind(owner, name, depth)
+
+    def _own_kind(self, owner: Scope, name: str) -> Optional[bool]:
+        """True/False when same-module class `owner`'s own body binds `name`, else None."""
         if name in owner.attributes:
             return False                     # `self.name = …` somewhere: not only the method
         bindings = owner.bindings.get(name)
@@ -230,7 +237,37 @@ class CoroutineIndex:
             if len(real) == 1 and isinstance(method, cst.FunctionDef):   # a "def" binding
                 return self._leaves_methods_alone(owner) and self.is_coroutine_def(method, owner)
             return False
-        return self._bases_kind(owner, name, depth)
+        return None
+
+    def _local_key(self, owner: Scope) -> str:
+        """A same-module class as an `mro.py` key (its path, told apart from a namesake)."""
+        key = "%s#%d" % (owner.path, id(owner))
+        self._local_classes[key] = owner
+        return key
+
+    def _base_keys(self, key: str) -> Optional[List[str]]:
+        """`mro.py`'s bases: a same-module class's (as keys, `object` and the like left out),
+        another module's (`ProjectModules.base_keys`)."""
+        owner = self._local_classes.get(key)
+        if owner is None:
+            return self.project.base_keys(key)
+        if not isinstance(owner.node, cst.ClassDef):
+            return None
+        outer = owner.parent or self.names.module_scope
+        found = []
+        for base in owner.node.bases:
+            expr = base.value.value if isinstance(base.value, cst.Subscript) else base.value
+            local = self.names.class_of(expr, outer)
+            if local is not None:
+                found.append(self._local_key(local))
+                continue
+            qualname = self.names.qualname(expr, outer)
+            if qualname in NEUTRAL_BASES:
+                continue
+            entry = self.project.find(qualname) if qualname else None
+            found.append(entry.ref if isinstance(entry, ClassEntry)
+                         else qualname or "?%s#%d" % (key, id(expr)))
+        return found
 
     def _is_overload(self, node: Optional[cst.CSTNode], scope: Scope) -> bool:
         return isinstance(node, cst.FunctionDef) and any(
@@ -256,6 +293,15 @@ class CoroutineIndex:
     def _bases_kind(self, owner: Scope, name: str, depth: int) -> Optional[bool]:
         if depth > MAX_DEPTH or not isinstance(owner.node, cst.ClassDef):
             return False
+        order = linearize(self._local_key(owner), self._base_keys, self._orders)
+        if order is not None:               # the method resolution order (`mro.py`)
+            for key in order[1:]:
+                local = self._local_classes.get(key)
+                kind = self._own_kind(local, name) if local is not None \
+                    else self.project.own_kind(key, name)
+                if kind is not None:
+                    return kind
+            return None
         outer = owner.parent or self.names.module_scope
         for base in owner.node.bases:
             expr = base.value
@@ -270,7 +316,8 @@ class CoroutineIndex:
                     continue
                 entry = self.project.find(qualname) if qualname else None
                 if not isinstance(entry, ClassEntry):
-                    return False             # a base we cannot read may define it
+                    # a base we cannot read may define it: only the stdlib's are known
+                    return stdlib_method_kind(qualname, name) if qualname else False
                 kind = self.project.method_kind(entry.module, entry.cls, name, depth + 1)
             if kind is not None:
                 return kind

@@ -22,9 +22,14 @@ Where a type comes from:
   `Callable[..., R]` (R; awaited, of `Callable[..., Awaitable[T]]`: T); a call of a name or
   attribute holding a class (declared `type[X]`, or bound to the class: `X_CLASS = X`);
   `a or b` when both sides have the one type;
+- return types a call binds (`-> Self`, `self: B -> B`, `kind: type[W] -> W`, classmethod
+  factories returning `cls(...)`), and those of unannotated same-module defs, inferred from
+  their returns; `with` targets of `@contextmanager`/`@asynccontextmanager` factories;
 - loop variables: the element type of what they iterate (`element_type`), through copies
   (`list(xs)`, `xs.copy()`) and views of declared mappings (`d.values()`, `d.keys()`); names a
   loop unpacks (`for k, v in d.items()`, `enumerate`, `zip`, `list[tuple[A, B]]`), by part;
+  names unpacked along element paths (`[[a], b] = x`, `for a, b in pairs`) from declared
+  annotations and type aliases, those of other modules included (`_foreign_annotation`);
 - attributes, to any depth: the class's annotation or values of the attribute, in its body or
   any method, properties' return annotations, then its bases (same module, other modules);
   attributes of the standard library's asyncio objects (`STDLIB_ATTRIBUTE_TYPES`);
@@ -34,15 +39,20 @@ client later holds a client when used). A name bound to two different types has 
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, List, Optional, Tuple
+import ast
+import textwrap
+from typing import Callable, Dict, List, Optional, Tuple, Union
 
 import libcst as cst
 
 from .calls import FACTORY_RETURNS
 from .calls.coroutines import (ASYNCIO_REEXPORTING, AWAITABLE_RESULTS, AWAITED_RETURNS,
-                               AWAITED_TUPLES, COROUTINE_ANNOTATIONS, PROPERTY_DECORATORS,
+                               AWAITED_TUPLES, CONTEXT_MANAGER_DECORATORS,
+                               COROUTINE_ANNOTATIONS, GENERATOR_ANNOTATIONS,
+                               PROPERTY_DECORATORS, SAME_TYPE_RETURNS,
                                STDLIB_ATTRIBUTE_TYPES)
-from .modules import REF_PREFIX, ClassEntry, FunctionEntry, ProjectModules
+from .modules import (RECEIVER, REF_PREFIX, ClassEntry, FunctionEntry, ProjectModules,
+                      bound_return, class_argument)
 from .narrowing import Narrowing
 from .names import (LOCAL_PREFIX, Binding, Resolver, Scope, cls_class, decorator_names,
                     self_class)
@@ -93,6 +103,17 @@ def asyncio_public_name(name: Optional[str]) -> Optional[str]:
     if len(parts) == 3 and parts[1] in ASYNCIO_REEXPORTING:
         return "asyncio." + parts[2]
     return name
+_TYPES_OF = frozenset({"type", "typing.Type", "typing_extensions.Type"})
+
+
+def parse_def(node: Union[cst.FunctionDef, cst.ClassDef]) -> Optional[ast.stmt]:
+    """A def or class of the linted file read with `ast`, as other modules' are (`modules.py`
+    answers what a def does once, for both)."""
+    try:
+        tree = ast.parse(textwrap.dedent(cst.Module([]).code_for_node(node)))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return tree.body[0] if tree.body else None
 
 
 def _is_empty(expr: cst.BaseExpression) -> bool:
@@ -144,6 +165,10 @@ class TypeInference:
         self._known: Dict[Tuple[int, int], Optional[str]] = {}
         self.narrowing = Narrowing()
         self._options: Dict[Tuple[int, int], Optional[List[str]]] = {}
+        self._bound_returns: Dict[cst.FunctionDef, Optional[str]] = {}
+        self._returned: Dict[cst.FunctionDef, List[cst.BaseExpression]] = {}
+        # Other modules' aliases and attribute annotations, parsed (`_foreign_annotation`).
+        self._foreign: Dict[str, Optional[Tuple[cst.BaseExpression, Scope]]] = {}
 
     # -- expressions ------------------------------------------------------------------------
 
@@ -235,9 +260,12 @@ class TypeInference:
                 found = self.names.scope_of.get(target)
                 return found.path if found is not None else None
             body = self.names.scope_of.get(target)
-            if target.asynchronous is None or (body is not None and body.yields):
-                return self.declared_return(target, depth)   # an async generator's too
-            return None
+            if target.asynchronous is not None:      # an async generator's is declared
+                return self.declared_return(target, depth) \
+                    if body is not None and body.yields else None
+            bound = self._local_bound_return(target)
+            return self._bound_type(bound, call, scope, depth) if bound \
+                else self.declared_return(target, depth) or self._inferred_return(target, depth)
         called = self.names.qualname(call.func, scope, depth + 1)
         if called is None:
             cls = self._cls_call(call.func, scope)
@@ -250,10 +278,16 @@ class TypeInference:
             return self.annotation_type(result[0], result[1], depth + 1) if result else None
         if called.startswith(LOCAL_PREFIX):
             return None
+        if called in SAME_TYPE_RETURNS:                 # `dataclasses.replace(request)`
+            first = call.args[0] if call.args else None
+            return self.type_of(first.value, scope, depth + 1) \
+                if first is not None and first.keyword is None and not first.star else None
         entry = self.project.find(called) if self.project is not None else None
         if isinstance(entry, FunctionEntry):
             if entry.is_coroutine or self.project is None:
                 return None
+            if entry.returns.startswith("<"):
+                return self._bound_type(entry.returns, call, scope, depth)
             return self.project.return_type(entry)
         if isinstance(entry, ClassEntry):
             return called
@@ -282,12 +316,17 @@ class TypeInference:
         if defined is not None:
             target = defined[0] if len(defined) == 1 else None
             if isinstance(target, cst.FunctionDef) and target.asynchronous is not None:
-                return self.declared_return(target, depth)
+                bound = self._local_bound_return(target)
+                return self._bound_type(bound, inner, scope, depth) if bound \
+                    else self.declared_return(target, depth) \
+                    or self._inferred_return(target, depth)
             return None
         if called is None or called.startswith(LOCAL_PREFIX) or self.project is None:
             return None
         entry = self.project.find(called)
         if isinstance(entry, FunctionEntry) and entry.is_coroutine:
+            if entry.returns.startswith("<"):
+                return self._bound_type(entry.returns, inner, scope, depth)
             return self.project.return_type(entry)
         return None
 
@@ -394,6 +433,18 @@ class TypeInference:
         if self.names.qualname(args[2], scope) in _SELF:
             return owner
         return self.annotation_type(args[2], scope, depth + 1)
+    def _inferred_return(self, func: cst.FunctionDef, depth: int) -> Optional[str]:
+        """What an unannotated def of this module returns, as type checkers infer it: the one
+        type of every value it returns (`found = Handler(...); ...; return found`; returns of
+        None aside); None for a generator, or returns of different or unknown types."""
+        body = self.names.scope_of.get(func)
+        if func.returns is not None or body is None or body.yields:
+            return None
+        if func not in self._returned:
+            self._returned[func] = _returned_values(func)
+        values = [value for value in self._returned[func] if not is_none(value)]
+        types = {self.type_of(value, body, depth + 1) for value in values}
+        return types.pop() if len(types) == 1 else None
 
     def declared_return(self, func: cst.FunctionDef, depth: int = 0) -> Optional[str]:
         """The type `func` is annotated to return (for an async def: what awaiting gives)."""
@@ -404,6 +455,65 @@ class TypeInference:
             else self.names.module_scope
         return self.annotation_type(func.returns.annotation, where, depth + 1)
 
+    def _local_bound_return(self, func: cst.FunctionDef) -> Optional[str]:
+        """`modules.bound_return` of a def of the linted file (read as other modules' are)."""
+        if (func.returns is None and not func.decorators) \
+                or (func.returns is not None and isinstance(func.returns.annotation,
+                                                            cst.Subscript)):
+            return None
+        if func not in self._bound_returns:
+            body = self.names.scope_of.get(func)
+            in_class = body is not None and body.parent is not None \
+                and body.parent.kind == "class"
+            tree = parse_def(func)
+            self._bound_returns[func] = bound_return(tree, in_class) \
+                if isinstance(tree, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+        return self._bound_returns[func]
+
+    def _bound_type(self, marker: str, call: cst.Call, scope: Scope, depth: int
+                    ) -> Optional[str]:
+        """The type a call binds a `bound_return` marker to: its receiver's, or that of the
+        class passed for the `type[T]` parameter."""
+        if marker == RECEIVER:
+            if not isinstance(call.func, cst.Attribute):
+                return None
+            receiver = call.func.value
+            return self.type_of(receiver, scope, depth + 1) \
+                or self._class_named(receiver, scope, depth)
+        parameter = class_argument(marker)
+        if parameter is None:
+            return None
+        position, name = parameter
+        for index, arg in enumerate(call.args):
+            if arg.star:
+                return None
+            if (arg.keyword is not None and arg.keyword.value == name) \
+                    or (arg.keyword is None and index == position):
+                return self._class_named(arg.value, scope, depth)
+        return None
+
+    def _class_named(self, expr: cst.BaseExpression, scope: Scope, depth: int
+                     ) -> Optional[str]:
+        """The type of instances of the class `expr` names (`VCWallet`), or of a parameter
+        declared `type[X]` (X), when it names one."""
+        declared = self.declared(expr, scope, depth + 1) \
+            if isinstance(expr, cst.Name) else None
+        if declared is not None and isinstance(declared[0], cst.Subscript) \
+                and self.names.qualname(declared[0].value, declared[1]) in _TYPES_OF:
+            args = _subscript_args(declared[0])
+            return self.annotation_type(args[0], declared[1], depth + 1) \
+                if len(args) == 1 else None
+        defined = self.names.definitions(expr, scope)
+        if defined is not None:
+            target = defined[0] if len(defined) == 1 else None
+            found = self.names.scope_of.get(target) if isinstance(target, cst.ClassDef) \
+                else None
+            return found.path if found is not None else None
+        named = self.names.qualname(expr, scope, depth + 1)
+        if named is None or named.startswith(LOCAL_PREFIX) or self.project is None:
+            return None
+        return named if isinstance(self.project.find(named), ClassEntry) else None
+
     # -- bindings ---------------------------------------------------------------------------
 
     def _type_of_bindings(self, bindings: List[Binding], depth: int) -> Optional[str]:
@@ -413,14 +523,65 @@ class TypeInference:
             lambda binding: self._binding_type(binding, depth + 1))
 
     def _binding_type(self, binding: Binding, depth: int) -> Optional[str]:
+        if binding.kind == "unpack" and isinstance(binding.node, (cst.For, cst.CompFor)):
+            found = self._unpacked_type(binding.node, binding.position, binding.scope, depth)
+            if found is not None:       # else the element paths below (aliases, nesting)
+                return found
+        if binding.path is not None \
+                and (len(binding.path) > 1 or binding.element_of or binding.entered):
+            part = self._unpacked_part(binding, depth)
+            return self.annotation_type(part[0], part[1], depth + 1) if part else None
+        if binding.kind == "assign" and binding.entered and isinstance(binding.node, cst.Call):
+            yielded = self._yielded_type(binding.node, binding.scope, depth)
+            if yielded is not None:
+                return yielded
         if binding.kind == "assign" and binding.node is not None:
             found = self.type_of(binding.node, binding.scope, depth)  # type: ignore[arg-type]
             return self._entered_type(found, depth) if binding.entered and found else found
         if binding.kind == "unpack" and binding.node is not None:
             return self._unpacked_type(binding.node, binding.position, binding.scope, depth)
         if binding.iterable is not None:
-            return self.element_type(binding.iterable, binding.scope, depth)
+            found = self.element_type(binding.iterable, binding.scope, depth)
+            if found is None:       # `for x in xs` where xs was unpacked, or is `pairs[0]`
+                part = self._tuple_part(binding.iterable, None, binding.scope, depth + 1)
+                found = self.annotation_type(part[0], part[1], depth + 1) if part else None
+            return found
         return None
+
+    def _yielded_type(self, call: cst.Call, scope: Scope, depth: int) -> Optional[str]:
+        """`with f() as x` for a `@contextmanager`/`@asynccontextmanager` generator `f`
+        annotated `-> Iterator[T]`/`AsyncIterator[T]`: T."""
+        part = self._yielded_part(call, scope, depth)
+        return self.annotation_type(part[0], part[1], depth + 1) if part else None
+
+    def _yielded_part(self, call: cst.Call, scope: Scope, depth: int
+                      ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """`_yielded_type`, as the annotation T (and where to read it)."""
+        defined = self.names.definitions(call.func, scope)
+        if defined is not None:
+            func = defined[0] if len(defined) == 1 else None
+            body = self.names.scope_of.get(func) if isinstance(func, cst.FunctionDef) else None
+            if not isinstance(func, cst.FunctionDef) or func.returns is None or body is None \
+                    or not CONTEXT_MANAGER_DECORATORS.intersection(
+                        self._decorators(func, body.parent or self.names.module_scope)):
+                return None
+            returned = func.returns.annotation
+            where = body.parent or self.names.module_scope
+            if not isinstance(returned, cst.Subscript) or (self.names.qualname(
+                    returned.value, where) or "").rpartition(".")[2] not in GENERATOR_ANNOTATIONS:
+                return None
+            args = _subscript_args(returned)
+            return self._unwrapped(args[0], where, depth + 1) if args else None
+        called = self.names.qualname(call.func, scope, depth + 1)
+        if called is None or called.startswith(LOCAL_PREFIX) or self.project is None:
+            return None
+        entry = self.project.find(called)
+        if not isinstance(entry, FunctionEntry) or not entry.returns.startswith("<with:"):
+            return None
+        if called not in self._foreign:
+            self._foreign[called] = self._foreign_annotation(self.project.entered_text(entry))
+        found = self._foreign[called]
+        return self._unwrapped(found[0], found[1], depth + 1) if found is not None else None
 
     def _entered_type(self, manager: str, depth: int) -> Optional[str]:
         """What `with manager as x` binds: `__aenter__`/`__enter__`'s return annotation when
@@ -436,6 +597,28 @@ class TypeInference:
                 if isinstance(entry, FunctionEntry) and entry.returns:
                     return self.project.return_type(entry)
         return manager
+
+    def _unpacked_part(self, binding: Binding, depth: int
+                       ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """The declared annotation of a name unpacked from a nested target (`[[a], b] = x`)
+        or a loop's elements (`for a, b in pairs`), element by element along its path."""
+        path = binding.path or ()
+        if not path:
+            return None
+        if binding.element_of is not None:
+            found = self._tuple_part(binding.element_of, None, binding.scope, depth + 1)
+        elif binding.entered and isinstance(binding.node, cst.Call):  # `with f() as (a, b)`
+            found = self._yielded_part(binding.node, binding.scope, depth + 1)
+        elif isinstance(binding.node, cst.BaseExpression) and path:
+            found = self._tuple_part(binding.node, path[0], binding.scope, depth + 1)
+            path = path[1:]
+        else:
+            return None
+        for position in path:
+            if found is None:
+                return None
+            found = self._annotation_part(found[0], found[1], position, depth + 1)
+        return found
 
     def _unpacked_type(self, value: cst.CSTNode, position: int, scope: Scope,
                        depth: int) -> Optional[str]:
@@ -466,9 +649,12 @@ class TypeInference:
         part of an annotated tuple (or loop element) it was unpacked from (`a, b = pair`)."""
         if depth > MAX_DEPTH:
             return None
+        if isinstance(expr, cst.Subscript):
+            return self._part_of(expr, scope, depth + 1)
         bindings = self._collection_bindings(expr, scope)
         if not bindings:
-            return None
+            return self._foreign_attribute(expr, scope, depth) \
+                if isinstance(expr, cst.Attribute) else None
         annotations = [(b.annotation, b.scope) for b in bindings if b.annotation is not None]
         if annotations:
             if not all(a.deep_equals(annotations[0][0]) for a, _ in annotations[1:]):
@@ -482,9 +668,16 @@ class TypeInference:
                 and isinstance(only.node, (cst.For, cst.CompFor)):
             source = self._copied(only.node.iter, only.scope)
             return self._loop_part(source, only.position, only.scope, depth + 1)
+        if len(bindings) == 1 and only.path is not None:      # nested: `[[a], b] = x`
+            return self._unpacked_part(only, depth + 1)
         if len(bindings) == 1 and only.kind == "unpack" \
                 and isinstance(only.node, cst.BaseExpression):
             return self._tuple_part(only.node, only.position, only.scope, depth + 1)
+        if len(bindings) == 1 and only.iterable is not None:      # `for pair in pairs`
+            return self._tuple_part(only.iterable, None, only.scope, depth + 1)
+        if len(bindings) == 1 and only.kind == "assign" \
+                and isinstance(only.node, cst.Subscript):          # `pair = pairs[0]`
+            return self.declared(only.node, only.scope, depth + 1)
         return None
 
     # -- unions: the types a value may hold when it holds one of several --------------------
@@ -546,10 +739,76 @@ class TypeInference:
                 found.append(current)
         return found if not pending else None
 
+    def _part_of(self, item: cst.Subscript, scope: Scope, depth: int
+                 ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """The declared annotation of `xs[i]`: an element of what `xs` is declared."""
+        if len(item.slice) != 1 or not isinstance(item.slice[0].slice, cst.Index):
+            return None
+        index = item.slice[0].slice.value
+        position = int(index.evaluated_value) if isinstance(index, cst.Integer) \
+            and index.evaluated_value is not None else None        # any element
+        return self._tuple_part(item.value, position, scope, depth + 1)
+
+    def _alias(self, annotation: cst.BaseExpression, scope: Scope
+               ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """What a same-module type alias stands for: a name bound once, to a subscripted
+        type (`Pair = tuple[Node, Node]`, `Pair: TypeAlias = ...`)."""
+        if not isinstance(annotation, (cst.Name, cst.Attribute)):
+            return None
+        if isinstance(annotation, cst.Name):
+            bindings = self.names.bindings(annotation.value, scope) or []
+            if len(bindings) == 1 and bindings[0].kind == "assign" \
+                    and isinstance(bindings[0].node, cst.Subscript):
+                return bindings[0].node, bindings[0].scope
+        named = self.names.qualname(annotation, scope)
+        if named is None or named.startswith(LOCAL_PREFIX) or self.project is None:
+            return None
+        if named not in self._foreign:
+            self._foreign[named] = self._foreign_annotation(self.project.alias_of(named))
+        return self._foreign[named]
+
+    def _foreign_attribute(self, expr: cst.Attribute, scope: Scope, depth: int
+                           ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """The declared annotation of an attribute of another module's class."""
+        owner = self.type_of(expr.value, scope, depth + 1)
+        entry = self.project.find(owner) if owner is not None and self.project is not None \
+            and not owner.startswith(LOCAL_PREFIX) else None
+        if not isinstance(entry, ClassEntry) or self.project is None:
+            return None
+        key = "%s.%s" % (entry.ref, expr.attr.value)
+        if key not in self._foreign:
+            self._foreign[key] = self._foreign_annotation(
+                self.project.declared_text(entry, expr.attr.value))
+        found = self._foreign[key]
+        return self._unwrapped(found[0], found[1], depth) if found is not None else None
+
+    @staticmethod
+    def _foreign_annotation(found: Optional[Tuple[str, Dict[str, str]]]
+                            ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """Another module's annotation or alias (`ProjectModules.alias_of`, `declared_text`),
+        parsed, with a scope of its own where each name it uses is bound to what it means
+        there."""
+        if found is None:
+            return None
+        text, meanings = found
+        try:
+            expr = cst.parse_expression(text)
+        except Exception:     # libcst raises its ParserSyntaxError and others on odd input
+            return None
+        where = Scope("module", expr, None)
+        for name, meaning in meanings.items():
+            where.bind(name, Binding("import", where, qualname=meaning))
+        return expr, where
+
     def _unwrapped(self, annotation: cst.BaseExpression, scope: Scope, depth: int
                    ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
-        """`Optional[X]`, `X | None`, `"X"` -> X (Unions of two types: None)."""
+        """`Optional[X]`, `X | None`, `"X"` -> X (Unions of two types: None); a type alias
+        (`Pair = tuple[A, B]`) -> what it stands for."""
         for _ in range(MAX_DEPTH):
+            alias = self._alias(annotation, scope)
+            if alias is not None:
+                annotation, scope = alias
+                continue
             if isinstance(annotation, cst.SimpleString):
                 parsed = _parse_annotation(annotation)
                 if parsed is None:
@@ -572,17 +831,33 @@ class TypeInference:
                 return annotation, scope
         return None
 
-    def _tuple_part(self, value: cst.BaseExpression, position: int, scope: Scope, depth: int
-                    ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
-        """Element `position` of a value declared `tuple[A, B, C]` (or `tuple[A, ...]`)."""
+    def _tuple_part(self, value: cst.BaseExpression, position: Optional[int], scope: Scope,
+                    depth: int) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """Element `position` of a value declared `tuple[A, B, C]` (or `tuple[A, ...]`), or
+        any element of one declared `list[X]`/`Sequence[X]` (`a, b, c = three_nodes`)."""
         found = self.declared(value, scope, depth + 1)
-        if found is None or not isinstance(found[0], cst.Subscript) \
-                or self.names.qualname(found[0].value, found[1]) not in _TUPLES:
+        return self._annotation_part(found[0], found[1], position, depth) if found else None
+
+    def _annotation_part(self, annotation: cst.BaseExpression, scope: Scope,
+                         position: Optional[int], depth: int
+                         ) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+        """`_tuple_part` of an annotation (unwrapped first)."""
+        found = self._unwrapped(annotation, scope, depth)
+        if found is None or not isinstance(found[0], cst.Subscript):
             return None
+        generic = self.names.qualname(found[0].value, found[1])
         args = _subscript_args(found[0])
+        if generic in _COLLECTIONS and generic not in _TUPLES and len(args) == 1:
+            return self._unwrapped(args[0], found[1], depth)
+        if generic not in _TUPLES:
+            return None
         if len(args) == 2 and isinstance(args[1], cst.Ellipsis):
             return self._unwrapped(args[0], found[1], depth)
-        return self._unwrapped(args[position], found[1], depth) if position < len(args) else None
+        if position is None and args and all(arg.deep_equals(args[0]) for arg in args[1:]):
+            position = 0                    # `tuple[A, A]`: any element is an A
+        if position is None or not -len(args) <= position < len(args):
+            return None                     # which element of `tuple[A, B]` is unknown
+        return self._unwrapped(args[position], found[1], depth)
 
     def _item_type(self, expr: cst.Subscript, scope: Scope, depth: int) -> Optional[str]:
         """`xs[i]` on a value declared `list[X]` / `Sequence[X]` / `dict[K, X]` /
@@ -652,8 +927,9 @@ class TypeInference:
             defs = [b.node for b in bindings if b.kind == "def"]
             if defs:
                 func = defs[0]
-                if len(bindings) == 1 and isinstance(func, cst.FunctionDef) \
-                        and PROPERTY_DECORATORS.intersection(self._decorators(func, owner)):
+                if len(bindings) == len(defs) and isinstance(func, cst.FunctionDef) \
+                        and PROPERTY_DECORATORS.intersection(self._decorators(func, owner)) \
+                        and all(_is_accessor(other, name) for other in defs[1:]):
                     return self.declared_return(func, depth)
                 return None           # a method, or a name bound to a method and more
             return self._type_of_bindings(bindings, depth)
@@ -923,6 +1199,25 @@ class TypeInference:
                      for element in expr.elements}
             return types.pop() if len(types) == 1 else None
         return None
+
+
+def _returned_values(func: cst.FunctionDef) -> List[cst.BaseExpression]:
+    """The values a def's own `return` statements give (a bare `return` gives None)."""
+    found: List[cst.BaseExpression] = []
+    stack: List[cst.CSTNode] = list(func.body.children)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Return):
+            found.append(node.value if node.value is not None else cst.Name("None"))
+        elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            stack.extend(node.children)
+    return found
+
+
+def _is_accessor(node: Optional[cst.CSTNode], name: str) -> bool:
+    """`@name.setter` / `@name.deleter` over a def: the property's other halves."""
+    return isinstance(node, cst.FunctionDef) and len(node.decorators) == 1 \
+        and decorator_names(node)[0] in ("%s.setter" % name, "%s.deleter" % name)
 
 
 def _parse_annotation(node: cst.SimpleString) -> Optional[cst.BaseExpression]:

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import ast
 import os
-from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple, Union
+from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Set, Tuple, Union
 
 from .calls import FACTORY_RETURNS
-from .calls.coroutines import (COROUTINE_ANNOTATIONS, NEUTRAL_BASES, STDLIB_COROUTINE_FUNCTIONS,
+from .calls.coroutines import (CONTEXT_MANAGER_DECORATORS, COROUTINE_ANNOTATIONS,
+                               GENERATOR_ANNOTATIONS, NEUTRAL_BASES, STDLIB_COROUTINE_FUNCTIONS,
                                OVERLOAD_DECORATORS, PROPERTY_DECORATORS,
                                PASS_THROUGH_CLASS_WRAPPERS, PASS_THROUGH_DECORATORS)
 from .installed import is_stdlib, site_directories
+from .mro import linearize
 from .summary_cache import SummaryCache, cache_for
 
 MAX_DEPTH = 8
@@ -42,10 +44,18 @@ _NO_FILE = frozenset({"", "-", "stdin", "<stdin>"})
 class ClassSummary:
     """A class: its methods (name -> is a coroutine function), bases as written, and types."""
 
-    __slots__ = ("methods", "bases", "types", "returns", "awaits")
+    __slots__ = ("methods", "bases", "types", "returns", "awaits", "pending",
+                 "annotation_texts")
 
     def __init__(self) -> None:
         self.methods: Dict[str, bool] = {}
+        # Methods that are coroutine functions if their decorators imported from other
+        # modules keep them one: name -> (decorator, its `wrapper_level` needed), as
+        # `_pending_decorators` gives them; `ProjectModules.resolved` looks them up.
+        self.pending: Dict[str, List[Tuple[str, int]]] = {}
+        # Attributes declared with a subscripted type (`environments: list[Environment]`),
+        # as written: the linted file reads their structure (`ProjectModules.declared_text`).
+        self.annotation_texts: Dict[str, str] = {}
         self.bases: List[Optional[str]] = []   # dotted names; None for anything else
         # Attribute -> its type: class-body annotations and values, `self.x: T`, `self.x =
         # Client()`, `self.x = param` (the parameter's annotation), properties' return types.
@@ -59,7 +69,7 @@ class ModuleSummary:
     """What another module binds at module level: functions, classes, imports, types."""
 
     __slots__ = ("path", "functions", "classes", "imports", "stars", "types", "returns",
-                 "wrappers", "bounds")
+                 "wrappers", "bounds", "pending", "aliases", "alias_texts")
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -75,6 +85,13 @@ class ModuleSummary:
         # TypeVars with a bound (`BotT = TypeVar("BotT", bound=Bot)`): name -> the bound as
         # written. A value of that type is at least a Bot: lookups of the name find the bound.
         self.bounds: Dict[str, str] = {}
+        self.pending: Dict[str, List[Tuple[str, int]]] = {}     # as ClassSummary's
+        # Names bound once to another name (`InitBuilder = Builder[Bot, Context]`, `Alias =
+        # pkg.Client`): name -> that dotted name, as written (lookups go on through it).
+        self.aliases: Dict[str, str] = {}
+        # ... and those bound to a subscripted type, as written (`Pair = tuple[A, B]`): the
+        # linted file reads their structure (`ProjectModules.alias_of`).
+        self.alias_texts: Dict[str, str] = {}
 
 
 _Def = Union[ast.FunctionDef, ast.AsyncFunctionDef]
@@ -91,8 +108,10 @@ def _dotted(node: ast.expr) -> Optional[str]:
     return ".".join(reversed(parts))
 
 
-def _statements(body: Iterable[ast.stmt]) -> Iterable[ast.stmt]:
-    """Statements of a block, looking into if/try/with/for/while blocks (not defs).
+def _statements(body: Iterable[ast.stmt], checked: bool = False) -> Iterable[ast.stmt]:
+    """Statements of a block, looking into if/try/with/for/while blocks (not defs); with
+    `checked`, as type checkers read them: the `if TYPE_CHECKING:` branch, never its `else:`
+    (`if TYPE_CHECKING: from .node import Node` / `else: Node = object`).
 
     Iterative, in source order: a chain of a thousand `elif`s nests a thousand deep.
     """
@@ -104,10 +123,19 @@ def _statements(body: Iterable[ast.stmt]) -> Iterable[ast.stmt]:
             continue
         yield stmt
         blocks: List[Iterable[ast.stmt]] = []
-        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        if checked and isinstance(stmt, ast.If) and _is_type_checking(stmt):
+            blocks.append(stmt.body)
+        elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             blocks.extend(getattr(stmt, field, ()) for field in ("body", "orelse", "finalbody"))
         blocks.extend(handler.body for handler in getattr(stmt, "handlers", ()))
         pending.extend(iter(block) for block in reversed(blocks))
+
+
+def _is_type_checking(stmt: ast.If) -> bool:
+    """`if TYPE_CHECKING:` / `if typing.TYPE_CHECKING:`."""
+    test = stmt.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
 def _bound_names(stmt: ast.stmt) -> Iterable[str]:
@@ -165,26 +193,40 @@ def _coroutine_defs(defs: List[ast.AST], imports: Dict[str, str],
     """Whether every binding (overload stubs aside) is a plain `async def`, or a def
     annotated to return a coroutine, under decorators that keep it one (`wrappers`: this
     module's own, by name)."""
+    return _pending_decorators(defs, imports, wrappers) == []
+
+
+def _pending_decorators(defs: List[ast.AST], imports: Dict[str, str],
+                        wrappers: Optional[Dict[str, int]] = None
+                        ) -> Optional[List[Tuple[str, int]]]:
+    """`_coroutine_defs`, except for decorators imported from other modules (which this
+    module's summary cannot look up): [] for a coroutine function, the imported decorators
+    (qualified) with the `wrapper_level` each must have for it to be one, or None."""
     real = [node for node in defs if not (
         isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         and OVERLOAD_DECORATORS.intersection(_decorator_names(node, imports)))]
     if not real and defs and all(isinstance(node, ast.FunctionDef) for node in defs):
         real = defs                      # only overloads: their annotations say what it is
     if not real:
-        return False
+        return None
+    pending: List[Tuple[str, int]] = []
     for node in real:
         if isinstance(node, ast.FunctionDef):
             if not _returns_coroutine(node, imports):
-                return False
+                return None
         elif not isinstance(node, ast.AsyncFunctionDef) or _is_generator(node):
-            return False
+            return None
         for decorator, name in zip(node.decorator_list, _decorator_names(node, imports)):
             if name in PASS_THROUGH_DECORATORS or name in OVERLOAD_DECORATORS:
                 continue
             wanted = 2 if isinstance(decorator, ast.Call) else 1
-            if not wrappers or name is None or wrappers.get(name) != wanted:
-                return False
-    return True
+            if wrappers and name is not None and wrappers.get(name) == wanted:
+                continue
+            head = _dotted(decorator.func if isinstance(decorator, ast.Call) else decorator)
+            if name is None or head is None or head.partition(".")[0] not in imports:
+                return None
+            pending.append((name, wanted))
+    return pending
 
 
 # -- decorators that keep coroutine functions ------------------------------------------------
@@ -201,7 +243,8 @@ def wrapper_level(node: ast.stmt, depth: int = 0) -> int:
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return 0
     returned = _returned_defs(node)
-    if any(isinstance(inner, ast.AsyncFunctionDef) for inner in returned) or _is_identity(node):
+    if any(isinstance(inner, ast.AsyncFunctionDef) for inner in returned) or _is_identity(node) \
+            or _returns_its_argument(node):
         return 1
     if depth == 0 and any(wrapper_level(inner, depth + 1) == 1 for inner in returned):
         return 2
@@ -234,6 +277,37 @@ def _is_identity(func: _Def) -> bool:
         return False
     annotation = params[0].annotation
     return isinstance(annotation, ast.Name) and annotation.id == func.returns.id
+
+
+def _returns_its_argument(func: _Def) -> bool:
+    """`def register(func): func.tag = ...; return func`: a plain def of one parameter (a
+    method's `self` aside) whose every `return` gives that parameter back, never rebound (a
+    registering decorator; type checkers infer it returns what it is given)."""
+    if not isinstance(func, ast.FunctionDef) or func.args.vararg or func.args.kwarg \
+            or func.args.kwonlyargs:
+        return False
+    params = func.args.posonlyargs + func.args.args
+    if params and params[0].arg in ("self", "cls"):
+        params = params[1:]
+    if len(params) != 1:
+        return False
+    name = params[0].arg
+    returns = 0
+    stack: List[ast.AST] = list(func.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Return):
+            if not (isinstance(node.value, ast.Name) and node.value.id == name):
+                return False
+            returns += 1
+        elif isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
+            return False
+        elif isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return False
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                                 ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+    return returns > 0
 
 
 # -- types as written --------------------------------------------------------------------------
@@ -329,10 +403,11 @@ def _self_types(func: _Def, declared: Dict[str, str], inferred: Dict[str, str]) 
 
 
 def _collect(body: Iterable[ast.stmt], imports: Optional[Dict[str, str]],
-             stars: Optional[List[str]]) -> Dict[str, List[ast.AST]]:
-    """Every binding of a module or class body: name -> def/class nodes, or None markers."""
+             stars: Optional[List[str]], checked: bool = False) -> Dict[str, List[ast.AST]]:
+    """Every binding of a module or class body: name -> def/class nodes, or None markers
+    (`checked`: see `_statements`)."""
     bound: Dict[str, List[ast.AST]] = {}
-    for stmt in _statements(body):
+    for stmt in _statements(body, checked):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             bound.setdefault(stmt.name, []).append(stmt)
         elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
@@ -376,7 +451,9 @@ def summarize(source: str, path: str) -> ModuleSummary:
     except (SyntaxError, ValueError, RecursionError, MemoryError):   # too deep, null bytes...
         return summary
     imports: Dict[str, str] = {}
-    bound = _collect(tree.body, imports, summary.stars)
+    # A module's names as type checkers see them (a class body's, as it runs: a property in
+    # `else:` of `if TYPE_CHECKING:` says more than a descriptor we cannot read).
+    bound = _collect(tree.body, imports, summary.stars, checked=True)
     for name, nodes in bound.items():
         level = wrapper_level(nodes[0]) if len(nodes) == 1 else 0  # type: ignore[arg-type]
         if level:
@@ -388,9 +465,23 @@ def summarize(source: str, path: str) -> ModuleSummary:
               and isinstance(nodes[0].value, str)):       # an import's marker: its qualname
             summary.imports[name] = nodes[0].value
         else:
-            summary.functions[name] = _coroutine_defs(nodes, imports, summary.wrappers)
+            pending = _pending_decorators(nodes, imports, summary.wrappers)
+            summary.functions[name] = pending == []
+            if pending:
+                summary.pending[name] = pending
     _body_types(tree.body, summary.types, summary.returns, {})
     summary.bounds = _typevar_bounds(tree.body, imports)
+    for stmt in _statements(tree.body):
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                else getattr(stmt, "target", None)
+            value = stmt.value.value if isinstance(stmt.value, ast.Subscript) else stmt.value
+            named = _dotted(value) if value is not None else None
+            if isinstance(target, ast.Name) and named is not None \
+                    and len(bound.get(target.id, ())) == 1 and named != target.id:
+                summary.aliases[target.id] = named
+                if isinstance(stmt.value, ast.Subscript):
+                    summary.alias_texts[target.id] = ast.unparse(stmt.value)
     return summary
 
 
@@ -413,7 +504,7 @@ def _typevar_bounds(body: List[ast.stmt], imports: Dict[str, str]) -> Dict[str, 
 
 
 def _body_types(body: List[ast.stmt], types: Dict[str, str], returns: Dict[str, str],
-                inferred: Dict[str, str]) -> None:
+                inferred: Dict[str, str], in_class: bool = False) -> None:
     """Types of what a module or class body binds: annotated and constructed names, the
     return annotations of its defs (a property's is its attribute's type)."""
     for stmt in _statements(body):
@@ -427,10 +518,135 @@ def _body_types(body: List[ast.stmt], types: Dict[str, str], returns: Dict[str, 
             text = _annotation_text(stmt.returns)
             if decorators & PROPERTY_DECORATORS:
                 _note(types, stmt.name, text)
+            elif decorators & CONTEXT_MANAGER_DECORATORS:
+                _note(returns, stmt.name, _yielded(stmt.returns) or text or "")
             elif not any(name and name.endswith(".setter") for name in decorators):
-                _note(returns, stmt.name, text or "")
+                _note(returns, stmt.name, bound_return(stmt, in_class) or text or "")
     for name, text in inferred.items():
         types.setdefault(name, text)
+
+
+# Return types a call binds (`bound_return`): the receiver's type, or the class passed as an
+# argument ("<class-arg:POSITION:NAME>", POSITION -1 for a keyword-only parameter).
+RECEIVER = "<receiver>"
+_CLASS_ARG = "<class-arg:%d:%s>"
+_TYPE_OF = frozenset({"type", "Type", "typing.Type"})
+
+
+def _yielded(returns: Optional[ast.expr]) -> Optional[str]:
+    """A context manager factory's `-> AsyncIterator[T]` as a marker of what `with` binds,
+    "<with:T's type|T as written>" (`ProjectModules.entered_type`, `entered_text`); None for
+    another annotation."""
+    node = _annotation_node(returns)
+    if not isinstance(node, ast.Subscript):
+        return None
+    head = _dotted(node.value)
+    if head is None or head.rpartition(".")[2] not in GENERATOR_ANNOTATIONS:
+        return None
+    first = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) and node.slice.elts \
+        else node.slice
+    text = _annotation_text(first)
+    written = _annotation_node(first)
+    return "<with:%s|%s>" % (text, ast.unparse(written)) if text and written else None
+
+
+def bound_return(func: _Def, in_class: bool) -> Optional[str]:
+    """What a def returns when its return annotation is bound by the call: `-> Self`, or
+    `def copy(self: T) -> T` / `def create(cls: type[T]) -> T` (the receiver's type, for a
+    builder's chained calls: `Builder().token(t).build()`), `def get(self, kind: type[T])
+    -> T` (the class passed as `kind`); None for any other."""
+    decorators = {_dotted(d) for d in func.decorator_list}
+    if func.returns is None:
+        return RECEIVER if in_class and "classmethod" in decorators \
+            and _makes_its_class(func) else None
+    returned = _annotation_node(func.returns)
+    name = _dotted(returned) if returned is not None else None
+    if name is None:
+        return None
+    params = func.args.posonlyargs + func.args.args
+    bound = in_class and "staticmethod" not in decorators
+    if bound:
+        if name.rpartition(".")[2] == "Self":
+            return RECEIVER
+        if params and name in (_dotted_annotation(params[0].annotation),
+                               _type_argument(params[0].annotation)):
+            return RECEIVER
+        params = params[1:]
+    for position, param in enumerate(params):
+        if _type_argument(param.annotation) == name:
+            return _CLASS_ARG % (position, param.arg)
+    for param in func.args.kwonlyargs:
+        if _type_argument(param.annotation) == name:
+            return _CLASS_ARG % (-1, param.arg)
+    return None
+
+
+def _makes_its_class(func: _Def) -> bool:
+    """An unannotated classmethod factory: every `return` gives `cls(...)`, or the one local
+    bound to `cls(...)` (`self = cls(); await self._setup(); return self`)."""
+    params = func.args.posonlyargs + func.args.args
+    if not params:
+        return False
+    me = params[0].arg
+    stores: Dict[str, int] = {}               # how often each local is bound
+    made: Set[str] = set()                    # locals bound to `cls(...)`
+    returns: List[Optional[ast.expr]] = []
+    stack: List[ast.AST] = list(func.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Return):
+            returns.append(node.value)
+        elif isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return False
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            stores[node.id] = stores.get(node.id, 0) + 1
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Name) and _calls(node.value, me):
+            made.add(node.targets[0].id)
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                                 ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+    return bool(returns) and all(
+        _calls(value, me) or (isinstance(value, ast.Name) and value.id in made
+                              and stores.get(value.id) == 1)
+        for value in returns)
+
+
+def _calls(node: Optional[ast.expr], name: str) -> bool:
+    """`name(...)`."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+        and node.func.id == name
+
+
+def class_argument(marker: str) -> Optional[Tuple[int, str]]:
+    """The (position, name) of the parameter a `bound_return` marker names, if it names one."""
+    if not marker.startswith("<class-arg:"):
+        return None
+    position, _, name = marker[len("<class-arg:"):-1].partition(":")
+    return int(position), name
+
+
+def _annotation_node(node: Optional[ast.expr]) -> Optional[ast.expr]:
+    """An annotation, a string one parsed."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            return ast.parse(node.value.strip(), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError):
+            return None
+    return node
+
+
+def _dotted_annotation(node: Optional[ast.expr]) -> Optional[str]:
+    found = _annotation_node(node)
+    return _dotted(found) if found is not None else None
+
+
+def _type_argument(node: Optional[ast.expr]) -> Optional[str]:
+    """`type[T]` / `Type[T]` -> "T"."""
+    found = _annotation_node(node)
+    if isinstance(found, ast.Subscript) and _dotted(found.value) in _TYPE_OF:
+        return _dotted(found.slice)
+    return None
 
 
 def _summarize_class(node: ast.ClassDef, imports: Dict[str, str],
@@ -442,12 +658,16 @@ def _summarize_class(node: ast.ClassDef, imports: Dict[str, str],
     # usually rewrite its methods. A class decorator returns whatever it likes.
     trusted = all(name in PASS_THROUGH_CLASS_WRAPPERS for name in _decorator_names(node, imports))
     for name, nodes in _collect(node.body, None, None).items():
-        summary.methods[name] = trusted and _coroutine_defs(nodes, imports, wrappers)
+        pending = _pending_decorators(nodes, imports, wrappers) if trusted else None
+        summary.methods[name] = pending == []
+        if pending:
+            summary.pending[name] = pending
     inferred: Dict[str, str] = {}
     for stmt in _statements(node.body):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             _self_types(stmt, summary.types, inferred)
-    _body_types(node.body, summary.types, summary.returns, inferred)
+    _body_types(node.body, summary.types, summary.returns, inferred, in_class=True)
+    _annotation_texts(node, summary.annotation_texts)
     awaits = _awaited_text(node.body, imports) or ""
     # `-> Generator[Any, None, Self]`: awaiting gives the instance itself.
     summary.awaits = node.name if _qualified(*awaits.partition(".")[::2], imports) in _SELF \
@@ -475,6 +695,31 @@ def _awaited_text(body: List[ast.stmt], imports: Dict[str, str]) -> Optional[str
                     and isinstance(returns.slice, ast.Tuple) and len(returns.slice.elts) == 3:
                 return _annotation_text(returns.slice.elts[2])
     return None
+
+
+def _annotation_texts(node: ast.ClassDef, texts: Dict[str, str]) -> None:
+    """`ClassSummary.annotation_texts`: class-body `name: X[...]` and `self.name: X[...]` in
+    its methods (a name declared two different ways: none)."""
+    found: Dict[str, str] = {}
+    for stmt in _statements(node.body):
+        declared: List[Tuple[ast.expr, ast.expr]] = []
+        if isinstance(stmt, ast.AnnAssign):
+            declared.append((stmt.target, stmt.annotation))
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.args.args:
+            me = stmt.args.args[0].arg
+            declared.extend((inner.target, inner.annotation) for inner in _statements(stmt.body)
+                            if isinstance(inner, ast.AnnAssign)
+                            and isinstance(inner.target, ast.Attribute)
+                            and isinstance(inner.target.value, ast.Name)
+                            and inner.target.value.id == me)
+        for target, annotation in declared:
+            name = target.id if isinstance(target, ast.Name) else \
+                target.attr if isinstance(target, ast.Attribute) else None
+            value = _annotation_node(annotation)
+            if name is None or not isinstance(value, ast.Subscript):
+                continue
+            _note(found, name, ast.unparse(value))
+    texts.update((name, text) for name, text in found.items() if text)
 
 
 def _dotted_qualified(node: ast.expr, imports: Dict[str, str]) -> Optional[str]:
@@ -636,6 +881,14 @@ def _find_installed(parts: List[str]) -> _Found:
     return _installed_cache[key]
 
 
+def stdlib_method_kind(base: str, name: str) -> bool:
+    """Method `name` looked up through a base class we cannot read (`base`, qualified): a
+    coroutine function when the standard library's class has it as one (`asyncSetUp` of
+    `unittest.IsolatedAsyncioTestCase`); otherwise unknown, so False (the base may define it
+    as anything)."""
+    return "%s.%s" % (base, name) in STDLIB_COROUTINE_FUNCTIONS
+
+
 class FunctionEntry(NamedTuple):
     """A lookup that found a function (or method): whether it is a coroutine function, and
     its return annotation as written in `module` (see `ProjectModules.return_type`)."""
@@ -687,6 +940,7 @@ class ProjectModules:
         self.roots = import_roots(self.directory) if self.directory else []
         self.cache = cache_for(project_root(self.directory)) if self.directory else None
         self._found: Dict[str, Optional[Entry]] = {}
+        self._orders: Dict[str, Optional[List[str]]] = {}       # `mro.linearize`'s memo
 
     def find(self, qualname: str) -> Optional[Entry]:
         """`lookup` from the linted file, cached per file."""
@@ -736,9 +990,11 @@ class ProjectModules:
             return self.lookup(".".join([summary.imports[name]] + rest), here, depth + 1)
         if name in summary.bounds:           # a bound TypeVar: its values are at least a Bound
             return self._in_module(path, summary.bounds[name].split(".") + rest, depth + 1)
+        if name in summary.aliases:
+            return self._in_module(path, summary.aliases[name].split(".") + rest, depth + 1)
         if name in summary.functions:
             if not rest:
-                return FunctionEntry(summary.functions[name], summary,
+                return FunctionEntry(self.resolved(summary, summary, name, depth), summary,
                                      summary.returns.get(name, ""),
                                      summary.wrappers.get(name, 0))
             # `db.connect` where the module binds `db = Database()`
@@ -750,7 +1006,7 @@ class ProjectModules:
             if not rest:
                 return entry
             if len(rest) == 1:
-                kind = self.method_kind(summary, entry.cls, rest[0], depth + 1)
+                kind = self.inherited_kind(entry, rest[0], depth + 1)
                 if kind is None:
                     return None
                 owner = self.defining_class(entry, rest[0], depth + 1)
@@ -767,7 +1023,7 @@ class ProjectModules:
                     ) -> Optional[bool]:
         """True/False when class `cls` (or a base) defines `name`; None when none does."""
         if name in cls.methods:
-            return cls.methods[name]
+            return self.resolved(summary, cls, name, depth)
         if depth > MAX_DEPTH:
             return False
         for base in cls.bases:
@@ -779,11 +1035,119 @@ class ProjectModules:
                 continue
             entry = self._in_module(summary.path, base.split("."), depth + 1)
             if not isinstance(entry, ClassEntry):
-                return False          # a base we cannot read may define it
+                return stdlib_method_kind(qualified, name)
             kind = self.method_kind(entry.module, entry.cls, name, depth + 1)
             if kind is not None:
                 return kind
         return None
+
+    def inherited_kind(self, entry: ClassEntry, name: str, depth: int = 0) -> Optional[bool]:
+        """`method_kind`, looked up in the class's method resolution order (`mro.py`)."""
+        order = linearize(entry.ref, self.base_keys, self._orders)
+        if order is None:
+            return self.method_kind(entry.module, entry.cls, name, depth)
+        for key in order:
+            kind = self.own_kind(key, name)
+            if kind is not None:
+                return kind
+        return None
+
+    def base_keys(self, key: str) -> Optional[List[str]]:
+        """The bases of class `key` (a `ClassEntry.ref`) as `mro.py` keys: a readable class by
+        its ref, any other by its qualified name (or a "?" name: not even that); None for a
+        class we cannot read. Neutral bases (`object`, `Generic`) are left out."""
+        entry = self.find(key) if key.startswith(REF_PREFIX) else None
+        if not isinstance(entry, ClassEntry):
+            return None
+        found = []
+        for position, base in enumerate(entry.cls.bases):
+            if base is None:
+                found.append("?%s#%d" % (key, position))
+                continue
+            head, _, rest = base.partition(".")
+            qualified = _qualified(head, rest, entry.module.imports)
+            if qualified in NEUTRAL_BASES and head not in entry.module.classes:
+                continue
+            made = self._in_module(entry.module.path, base.split("."), 0)
+            found.append(made.ref if isinstance(made, ClassEntry) else qualified)
+        return found
+
+    def own_kind(self, key: str, name: str) -> Optional[bool]:
+        """Whether class `key`'s own body defines `name` as a coroutine function (None when
+        it does not bind it); for a class we cannot read, `stdlib_method_kind`."""
+        entry = self.find(key) if key.startswith(REF_PREFIX) else None
+        if isinstance(entry, ClassEntry):
+            return self.resolved(entry.module, entry.cls, name) \
+                if name in entry.cls.methods else None
+        return stdlib_method_kind(key, name)
+
+    def resolved(self, summary: ModuleSummary, body: Union[ModuleSummary, ClassSummary],
+                 name: str, depth: int = 0) -> bool:
+        """Whether function or method `name` of `body` (in `summary`'s module) is a coroutine
+        function, its decorators imported from other modules (`pending`) looked up."""
+        known = body.functions.get(name, False) if isinstance(body, ModuleSummary) \
+            else body.methods.get(name, False)
+        pending = body.pending.get(name)
+        if known or not pending or depth > MAX_DEPTH:
+            return known
+        here = os.path.dirname(summary.path)
+        for decorator, wanted in pending:
+            entry = self.lookup(decorator, here, depth + 1)
+            if not isinstance(entry, (FunctionEntry, ClassEntry)) or entry.wrapper != wanted:
+                return False
+        return True
+
+    def alias_of(self, qualname: str) -> Optional[Tuple[str, Dict[str, str]]]:
+        """A type alias of another module (`Setup = tuple[list[Node], int]`): its text, and
+        what each name it uses means there, as a type name any lookup finds (a class by its
+        `ClassEntry.ref`, an import by its qualified name)."""
+        module, _, name = qualname.rpartition(".")
+        found = self.find(module) if module else None
+        if not isinstance(found, ModuleEntry):
+            return None
+        summary = found.module
+        text = summary.alias_texts.get(name)
+        if text is None:
+            imported = summary.imports.get(name)
+            return self.alias_of(imported) if imported and not imported.startswith(".") \
+                else None
+        return self._with_meanings(summary, text)
+
+    def declared_text(self, entry: ClassEntry, name: str) -> Optional[Tuple[str, Dict[str, str]]]:
+        """An attribute of another module's class declared with a subscripted type: its
+        annotation's text, with what each name means (as `alias_of`)."""
+        owner = self.defining_class(entry, name)
+        text = owner.cls.annotation_texts.get(name) if owner is not None else None
+        return self._with_meanings(owner.module, text) if owner is not None and text else None
+
+    def _with_meanings(self, summary: ModuleSummary, text: str
+                       ) -> Optional[Tuple[str, Dict[str, str]]]:
+        try:
+            tree = ast.parse(text, mode="eval")
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        meanings: Dict[str, str] = {}
+        here = os.path.dirname(summary.path)
+        nodes: List[ast.AST] = list(ast.walk(tree))
+        for node in nodes:
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                inner = _annotation_node(node)        # `list["Environment"]`
+                if inner is not None and len(nodes) < 200:
+                    nodes.extend(ast.walk(inner))
+            if not isinstance(node, ast.Name) or node.id in meanings:
+                continue
+            if node.id in summary.classes:
+                meanings[node.id] = ClassEntry(summary, summary.classes[node.id], node.id).ref
+            elif node.id in summary.imports:
+                imported = summary.imports[node.id]
+                entry = self.lookup(imported, here) if imported.startswith(".") else None
+                if isinstance(entry, ClassEntry):
+                    meanings[node.id] = entry.ref
+                elif not imported.startswith("."):
+                    meanings[node.id] = imported
+            elif node.id in summary.functions:     # another name of that module
+                meanings[node.id] = "%s%s:%s" % (REF_PREFIX, summary.path, node.id)
+        return text, meanings
 
     # -- types -----------------------------------------------------------------------------
 
@@ -817,10 +1181,22 @@ class ProjectModules:
         if owner is None or not owner.cls.awaits:
             return None
         return self.resolve_type(owner.module, owner.cls.awaits)
+    def entered_type(self, entry: FunctionEntry) -> Optional[str]:
+        """What `with f() as x` binds for a context manager factory `f` (`_yielded`)."""
+        if entry.module is None or not entry.returns.startswith("<with:"):
+            return None
+        return self.resolve_type(entry.module, entry.returns[len("<with:"):-1].split("|")[0])
+
+    def entered_text(self, entry: FunctionEntry) -> Optional[Tuple[str, Dict[str, str]]]:
+        """`entered_type`'s annotation as written, with what its names mean (`alias_of`)."""
+        if entry.module is None or not entry.returns.startswith("<with:"):
+            return None
+        return self._with_meanings(entry.module, entry.returns[:-1].partition("|")[2])
 
     def return_type(self, entry: FunctionEntry) -> Optional[str]:
-        """The type a found function is annotated to return (awaiting it, for an async def)."""
-        if entry.module is None or not entry.returns:
+        """The type a found function is annotated to return (awaiting it, for an async def);
+        None for a type the call binds (`bound_return`: the caller reads the call)."""
+        if entry.module is None or not entry.returns or entry.returns.startswith("<"):
             return None
         return self.resolve_type(entry.module, entry.returns)
 

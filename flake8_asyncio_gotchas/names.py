@@ -56,7 +56,7 @@ class Binding:
     """One way a name gets a value in a scope."""
 
     __slots__ = ("kind", "node", "qualname", "scope", "annotation", "iterable", "statement",
-                 "conditional", "position", "entered")
+                 "conditional", "position", "entered", "path", "element_of")
 
     def __init__(self, kind: str, scope: "Scope", node: Optional[cst.CSTNode] = None,
                  qualname: Optional[str] = None,
@@ -71,6 +71,10 @@ class Binding:
         self.position = 0           # for "unpack" (`a, b = node`): which element of node;
         #                             `for a, b in xs`: node is the For (or CompFor)
         self.entered = False        # `with node as name`: name is what entering node gives
+        # Unpacking (`[[a], (b, c)] = node`, `for b, c in iterable`): the element positions
+        # from the outer tuple in, when known (`position` is the first); None otherwise.
+        self.path: Optional[Tuple[int, ...]] = None
+        self.element_of: Optional[cst.BaseExpression] = None   # `for a, b in element_of`
         # Module level only: the number of the top-level statement that makes the binding,
         # and whether it may not happen when that statement runs (set by the collector).
         self.statement = 0
@@ -182,6 +186,28 @@ def _target_names(target: cst.BaseExpression) -> Iterable[cst.Name]:
             stack.extend(element.value for element in reversed(current.elements))
         elif isinstance(current, cst.StarredElement):
             stack.append(current.value)
+
+
+def _target_paths(target: cst.BaseExpression
+                  ) -> List[Tuple[cst.Name, Optional[Tuple[int, ...]]]]:
+    """The names an unpacking target binds, in order, each with its element positions from
+    the outer tuple in (`[[a], (b, c)]`: a (0, 0), b (1, 0), c (1, 1)); None from a starred
+    element on (its position is not known). Iterative, as `_target_names`."""
+    found: List[Tuple[cst.Name, Optional[Tuple[int, ...]]]] = []
+    stack: List[Tuple[cst.BaseExpression, Optional[Tuple[int, ...]]]] = [(target, ())]
+    while stack:
+        current, path = stack.pop()
+        if isinstance(current, cst.Name):
+            found.append((current, path))
+        elif isinstance(current, (cst.Tuple, cst.List)):
+            parts: List[Tuple[cst.BaseExpression, Optional[Tuple[int, ...]]]] = []
+            after_star = False
+            for position, element in enumerate(current.elements):
+                after_star = after_star or isinstance(element, cst.StarredElement)
+                parts.append((element.value, None if after_star or path is None
+                              else path + (position,)))
+            stack.extend(reversed(parts))
+    return found
 
 
 def _import_binding_names(node: Union[cst.Import, cst.ImportFrom]
@@ -318,12 +344,16 @@ class _Collector:
             else:
                 self._bind_target(node.target, scope, None)
                 self._bind_loop_parts(node, scope)
+                for name, path in _target_paths(node.target):   # `for a, b in pairs`
+                    if path is not None:
+                        binding = scope.bindings[name.value][-1]
+                        binding.element_of, binding.path = node.iter, path
             return scope
         if isinstance(node, cst.WithItem):
             if node.asname is not None:
                 self._bind_target(node.asname.name, scope, node.item)
-                if isinstance(node.asname.name, cst.Name):
-                    scope.bindings[node.asname.name.value][-1].entered = True
+                for name in _target_names(node.asname.name):    # `as (reader, writer)` too
+                    scope.bindings[name.value][-1].entered = True
             return scope
         if isinstance(node, (cst.ExceptHandler, cst.ExceptStarHandler)):
             if node.name is not None:
@@ -406,12 +436,11 @@ class _Collector:
         if isinstance(target, (cst.Attribute, cst.Subscript)):
             self._bind_attribute(target, scope, value)
             return
-        flat = isinstance(target, (cst.Tuple, cst.List)) and value is not None and all(
-            isinstance(element, cst.Element) and isinstance(element.value, cst.Name)
-            for element in target.elements)
-        for position, name in enumerate(_target_names(target)):
-            binding = Binding("unpack" if flat else "other", scope, value if flat else None)
-            binding.position = position
+        for name, path in _target_paths(target):
+            known = path is not None and value is not None
+            binding = Binding("unpack" if known else "other", scope, value if known else None)
+            if path is not None and known:
+                binding.position, binding.path = path[0], path
             self.bind(scope, name.value, binding)
             self.not_loads.add(id(name))
 

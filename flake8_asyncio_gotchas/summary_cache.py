@@ -34,7 +34,7 @@ from . import __version__
 
 # Bump when what a summary holds changes (a field added, renamed or meaning something else):
 # every file written under another number is then ignored and rewritten.
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 DIRNAME = ".flake8_asyncio_gotchas_cache"
 ENV_VAR = "FLAKE8_ASYNCIO_GOTCHAS_CACHE_DIR"
 OFF = "none"

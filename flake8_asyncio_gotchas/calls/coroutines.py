@@ -81,6 +81,12 @@ STDLIB_COROUTINE_FUNCTIONS: FrozenSet[str] = frozenset({
       for generator in ("typing.AsyncGenerator", "collections.abc.AsyncGenerator",
                         "typing_extensions.AsyncGenerator")
       for method in ("asend", "athrow", "aclose", "__anext__")),
+    # Hooks of stdlib classes that projects subclass (`await super().asyncSetUp()`).
+    "unittest.IsolatedAsyncioTestCase.asyncSetUp",
+    "unittest.IsolatedAsyncioTestCase.asyncTearDown",
+    "unittest.IsolatedAsyncioTestCase.enterAsyncContext",
+    "contextlib.AbstractAsyncContextManager.__aenter__",
+    "contextlib.AbstractAsyncContextManager.__aexit__",
 })
 
 # Decorators that make a method an attribute read: `obj.name` is the value it returns (as
@@ -114,6 +120,16 @@ ASYNCIO_REEXPORTING = frozenset({
     "base_events", "events", "futures", "locks", "queues", "runners", "streams", "tasks",
     "taskgroups", "timeouts", "exceptions", "protocols", "transports",
 })
+# Decorators that make a generator function a context manager factory: `with f() as x` binds
+# what it yields (as written, or qualified: other modules' summaries read them unqualified).
+CONTEXT_MANAGER_DECORATORS = frozenset({
+    "contextmanager", "asynccontextmanager", "contextlib.contextmanager",
+    "contextlib.asynccontextmanager"})
+# Generator annotations whose first argument is the type yielded (the last part of the name).
+GENERATOR_ANNOTATIONS = frozenset({"Iterator", "Generator", "AsyncIterator", "AsyncGenerator"})
+
+# Standard-library functions that return an object of their first argument's type (a copy).
+SAME_TYPE_RETURNS = frozenset({"dataclasses.replace", "copy.copy", "copy.deepcopy"})
 
 # Attributes of standard-library asyncio objects whose type is known.
 STDLIB_ATTRIBUTE_TYPES: Dict[str, str] = {
