@@ -103,7 +103,6 @@ def asyncio_public_name(name: Optional[str]) -> Optional[str]:
     if len(parts) == 3 and parts[1] in ASYNCIO_REEXPORTING:
         return "asyncio." + parts[2]
     return name
-_TYPES_OF = frozenset({"type", "typing.Type", "typing_extensions.Type"})
 
 
 def parse_def(node: Union[cst.FunctionDef, cst.ClassDef]) -> Optional[ast.stmt]:
@@ -433,6 +432,7 @@ class TypeInference:
         if self.names.qualname(args[2], scope) in _SELF:
             return owner
         return self.annotation_type(args[2], scope, depth + 1)
+
     def _inferred_return(self, func: cst.FunctionDef, depth: int) -> Optional[str]:
         """What an unannotated def of this module returns, as type checkers infer it: the one
         type of every value it returns (`found = Handler(...); ...; return found`; returns of
@@ -499,7 +499,7 @@ class TypeInference:
         declared = self.declared(expr, scope, depth + 1) \
             if isinstance(expr, cst.Name) else None
         if declared is not None and isinstance(declared[0], cst.Subscript) \
-                and self.names.qualname(declared[0].value, declared[1]) in _TYPES_OF:
+                and self.names.qualname(declared[0].value, declared[1]) in _TYPES:
             args = _subscript_args(declared[0])
             return self.annotation_type(args[0], declared[1], depth + 1) \
                 if len(args) == 1 else None

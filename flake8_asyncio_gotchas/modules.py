@@ -1181,6 +1181,7 @@ class ProjectModules:
         if owner is None or not owner.cls.awaits:
             return None
         return self.resolve_type(owner.module, owner.cls.awaits)
+
     def entered_type(self, entry: FunctionEntry) -> Optional[str]:
         """What `with f() as x` binds for a context manager factory `f` (`_yielded`)."""
         if entry.module is None or not entry.returns.startswith("<with:"):
