@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import ast
 import textwrap
-from typing import Callable, Dict, List, Optional, Tuple, Union
+from typing import Callable, Dict, FrozenSet, List, Optional, Tuple, Union
 
 import libcst as cst
 
@@ -666,7 +666,7 @@ class TypeInference:
             return self.declared(only.node, only.scope, depth + 1)   # `self.make = make`
         if len(bindings) == 1 and only.kind == "unpack" \
                 and isinstance(only.node, (cst.For, cst.CompFor)):
-            source = self._copied(only.node.iter, only.scope)
+            source = self.copied(only.node.iter, only.scope)
             return self._loop_part(source, only.position, only.scope, depth + 1)
         if len(bindings) == 1 and only.path is not None:      # nested: `[[a], b] = x`
             return self._unpacked_part(only, depth + 1)
@@ -1061,8 +1061,10 @@ class TypeInference:
 
     # -- iterating: copies, views of mappings, loops that unpack --------------------------
 
-    def _copied(self, expr: cst.BaseExpression, scope: Scope) -> cst.BaseExpression:
-        """The collection a copy iterates like: `list(xs)`, `sorted(xs)`, `xs.copy()` -> xs."""
+    def copied(self, expr: cst.BaseExpression, scope: Scope,
+               views: FrozenSet[str] = frozenset()) -> cst.BaseExpression:
+        """The collection a copy iterates like: `list(xs)`, `sorted(xs)`, `xs.copy()` -> xs;
+        also through the zero-argument methods named in `views` (`tasks.values()`)."""
         for _ in range(MAX_DEPTH):
             if not isinstance(expr, cst.Call):
                 break
@@ -1071,7 +1073,8 @@ class TypeInference:
                     and args[0].keyword is None and not args[0].star \
                     and self.names.bindings(func.value, scope) is None:
                 expr = args[0].value
-            elif isinstance(func, cst.Attribute) and func.attr.value == "copy" and not args:
+            elif isinstance(func, cst.Attribute) and not args \
+                    and (func.attr.value == "copy" or func.attr.value in views):
                 expr = func.value
             else:
                 break
@@ -1080,7 +1083,7 @@ class TypeInference:
     def _call_element_type(self, call: cst.Call, scope: Scope, depth: int) -> Optional[str]:
         """The elements of `list(xs)` (a copy: xs's), `d.values()`, `d.keys()` (of a
         mapping declared `dict[K, V]`)."""
-        source = self._copied(call, scope)
+        source = self.copied(call, scope)
         if source is not call:
             return self.element_type(source, scope, depth + 1)
         func = call.func
@@ -1098,7 +1101,7 @@ class TypeInference:
 
     def _mapping_part(self, mapping: cst.BaseExpression, position: int, scope: Scope,
                       depth: int) -> Optional[Tuple[cst.BaseExpression, Scope]]:
-        found = self.declared(self._copied(mapping, scope), scope, depth + 1)
+        found = self.declared(self.copied(mapping, scope), scope, depth + 1)
         if found is None or not isinstance(found[0], cst.Subscript) \
                 or self.names.qualname(found[0].value, found[1]) not in _MAPPINGS:
             return None
@@ -1109,7 +1112,7 @@ class TypeInference:
                         depth: int) -> Optional[str]:
         """Part `position` of each element `for a, b in iterable` unpacks: `d.items()`,
         `enumerate(xs)`, `zip(xs, ys)`, or a collection declared `list[tuple[A, B]]`."""
-        source = self._copied(iterable, scope)
+        source = self.copied(iterable, scope)
         if isinstance(source, cst.Call) and isinstance(source.func, cst.Name) \
                 and self.names.bindings(source.func.value, scope) is None:
             args = [arg.value for arg in source.args if arg.keyword is None and not arg.star]

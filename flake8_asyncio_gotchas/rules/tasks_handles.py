@@ -62,22 +62,12 @@ def _binds_task(ctx: "Context", binding: Binding) -> bool:
             and ctx.names.definition(value.func, binding.scope) is None
     if binding.iterable is None:
         return False
-    iterable = binding.iterable
-    while isinstance(iterable, cst.Call) and len(iterable.args) <= 1:
-        # `list(tasks)`, `sorted(tasks)`, `tasks.copy()`, `tasks.values()`
-        if isinstance(iterable.func, cst.Name) and iterable.func.value in _COPIES \
-                and iterable.args:
-            iterable = iterable.args[0].value
-        elif isinstance(iterable.func, cst.Attribute) and not iterable.args \
-                and iterable.func.attr.value in _VIEWS:
-            iterable = iterable.func.value
-        else:
-            break
+    # `list(tasks)`, `sorted(tasks)`, `tasks.copy()`, `tasks.values()`: the same tasks.
+    iterable = ctx.names.types.copied(binding.iterable, binding.scope, _VIEWS)
     return holds_tasks(ctx, iterable, binding.scope)
 
 
-_COPIES = frozenset({"list", "tuple", "set", "sorted", "reversed", "frozenset"})
-_VIEWS = frozenset({"copy", "values"})
+_VIEWS = frozenset({"values"})
 
 
 def holds_tasks(ctx: "Context", expr: cst.BaseExpression,
