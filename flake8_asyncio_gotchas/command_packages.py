@@ -19,11 +19,15 @@ import os
 import re
 from typing import Dict, Optional, Sequence
 
+from .calls.tasks import PROGRAM_RUNNERS
 from .testcode import project_parts
 
-# Cheap text test before parsing a module: a runner call written with its module's name.
-_RUNNER_TEXT = re.compile(r"\b(?:asyncio|anyio|trio)\.run\(")
-_RUNNER_MODULES = frozenset({"asyncio", "anyio", "trio"})
+# The runners' modules, and a cheap text test before parsing a module: a runner call written
+# with its module's name.
+_RUNNER_MODULES = frozenset(runner.rsplit(".", 1)[0] for runner in PROGRAM_RUNNERS)
+_RUNNER_TEXT = re.compile(r"\b(?:%s)\.run\(" % "|".join(sorted(_RUNNER_MODULES)))
+# Folders a command package's scan does not enter: no source of the package lives there.
+_SKIPPED_DIRS = frozenset({"__pycache__", "node_modules"})
 _MAX_FILES = 400        # a folder that large is no command package; do not read it all
 
 _runs_programs: Dict[str, bool] = {}
@@ -56,7 +60,8 @@ def _command_folder(filename: str, names: Sequence[str]) -> Optional[str]:
 
 def _folder_runs_programs(folder: str) -> bool:
     count = 0
-    for root, _dirs, files in os.walk(folder):
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [name for name in dirs if name not in _SKIPPED_DIRS and not name.startswith(".")]
         for name in sorted(files):
             if not name.endswith(".py"):
                 continue
@@ -78,7 +83,7 @@ def _module_runs_program(path: str) -> bool:
         return False
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     for function in ast.walk(tree):
         if not isinstance(function, ast.FunctionDef):

@@ -49,14 +49,15 @@ from .calls import FACTORY_RETURNS
 from .calls.coroutines import (ASYNCIO_REEXPORTING, AWAITABLE_RESULTS, AWAITED_RETURNS,
                                AWAITED_TUPLES, CONTEXT_MANAGER_DECORATORS,
                                COROUTINE_ANNOTATIONS, GENERATOR_ANNOTATIONS,
-                               PROPERTY_DECORATORS, SAME_TYPE_RETURNS,
-                               STDLIB_ATTRIBUTE_TYPES)
+                               GENERATOR_TYPES, PROPERTY_DECORATORS, SAME_TYPE_RETURNS,
+                               SELF_TYPES, STDLIB_ATTRIBUTE_TYPES, TYPEVAR_FACTORIES)
 from .modules import (RECEIVER, REF_PREFIX, ClassEntry, FunctionEntry, ProjectModules,
                       bound_return, class_argument)
 from .narrowing import Narrowing
 from .names import (LOCAL_PREFIX, Binding, Resolver, Scope, cls_class, decorator_names,
                     self_class)
 from .syntax import is_none
+from .walk import descendants
 
 # Hops through names, attributes and calls; a cursor of a connection of a module (`cur =
 # conn.cursor()`, `conn = sqlite3.connect(...)`) takes eight.
@@ -85,10 +86,6 @@ _MAPPINGS = frozenset({
 })
 _MAPPING_GETTERS = frozenset({"get", "pop", "setdefault"})
 _CALLABLES = frozenset({"typing.Callable", "collections.abc.Callable"})
-_GENERATORS = frozenset({"typing.Generator", "collections.abc.Generator",
-                         "typing_extensions.Generator"})
-_SELF = frozenset({"typing.Self", "typing_extensions.Self"})
-_TYPEVARS = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
 # Builtins whose result iterates like their one argument; views of a mapping (-> K or V).
 _COPIES = frozenset({"list", "tuple", "set", "frozenset", "sorted", "reversed"})
 _VIEWS = {"keys": 0, "values": 1}
@@ -163,11 +160,19 @@ class TypeInference:
         self._nesting = 0
         self._known: Dict[Tuple[int, int], Optional[str]] = {}
         self.narrowing = Narrowing()
+        # String annotations, parsed once each. The parsed nodes stay alive here: caches keyed
+        # by node id (`_known`, `_options`) must never meet a recycled id.
+        self._parsed: Dict[cst.SimpleString, Optional[cst.BaseExpression]] = {}
         self._options: Dict[Tuple[int, int], Optional[List[str]]] = {}
         self._bound_returns: Dict[cst.FunctionDef, Optional[str]] = {}
         self._returned: Dict[cst.FunctionDef, List[cst.BaseExpression]] = {}
         # Other modules' aliases and attribute annotations, parsed (`_foreign_annotation`).
         self._foreign: Dict[str, Optional[Tuple[cst.BaseExpression, Scope]]] = {}
+
+    def _parse_annotation(self, node: cst.SimpleString) -> Optional[cst.BaseExpression]:
+        if node not in self._parsed:
+            self._parsed[node] = _parse_annotation(node)
+        return self._parsed[node]
 
     # -- expressions ------------------------------------------------------------------------
 
@@ -419,17 +424,17 @@ class TypeInference:
                           depth: int) -> Optional[str]:
         """T of an annotation `Generator[Y, S, T]` (`Self`: `owner`)."""
         if isinstance(annotation, cst.SimpleString):
-            parsed = _parse_annotation(annotation)
+            parsed = self._parse_annotation(annotation)
             if parsed is None:
                 return None
             annotation = parsed
         if not isinstance(annotation, cst.Subscript) \
-                or self.names.qualname(annotation.value, scope) not in _GENERATORS:
+                or self.names.qualname(annotation.value, scope) not in GENERATOR_TYPES:
             return None
         args = _subscript_args(annotation)
         if len(args) != 3:
             return None
-        if self.names.qualname(args[2], scope) in _SELF:
+        if self.names.qualname(args[2], scope) in SELF_TYPES:
             return owner
         return self.annotation_type(args[2], scope, depth + 1)
 
@@ -670,9 +675,6 @@ class TypeInference:
             return self._loop_part(source, only.position, only.scope, depth + 1)
         if len(bindings) == 1 and only.path is not None:      # nested: `[[a], b] = x`
             return self._unpacked_part(only, depth + 1)
-        if len(bindings) == 1 and only.kind == "unpack" \
-                and isinstance(only.node, cst.BaseExpression):
-            return self._tuple_part(only.node, only.position, only.scope, depth + 1)
         if len(bindings) == 1 and only.iterable is not None:      # `for pair in pairs`
             return self._tuple_part(only.iterable, None, only.scope, depth + 1)
         if len(bindings) == 1 and only.kind == "assign" \
@@ -725,7 +727,7 @@ class TypeInference:
         while pending and len(found) < MAX_DEPTH:
             current = pending.pop()
             if isinstance(current, cst.SimpleString):
-                parsed = _parse_annotation(current)
+                parsed = self._parse_annotation(current)
                 if parsed is None:
                     return None
                 pending.append(parsed)
@@ -810,7 +812,7 @@ class TypeInference:
                 annotation, scope = alias
                 continue
             if isinstance(annotation, cst.SimpleString):
-                parsed = _parse_annotation(annotation)
+                parsed = self._parse_annotation(annotation)
                 if parsed is None:
                     return None
                 annotation = parsed
@@ -975,7 +977,7 @@ class TypeInference:
         if depth > MAX_DEPTH:
             return False
         if isinstance(annotation, cst.SimpleString):
-            parsed = _parse_annotation(annotation)
+            parsed = self._parse_annotation(annotation)
             return parsed is not None and self._makes_coroutines(parsed, scope, depth + 1)
         if isinstance(annotation, cst.BinaryOperation) \
                 and isinstance(annotation.operator, cst.BitOr):
@@ -1006,7 +1008,7 @@ class TypeInference:
         if depth > MAX_DEPTH:
             return None
         if isinstance(annotation, cst.SimpleString):
-            parsed = _parse_annotation(annotation)
+            parsed = self._parse_annotation(annotation)
             return self.annotation_type(parsed, scope, depth + 1) if parsed else None
         if isinstance(annotation, cst.BinaryOperation) \
                 and isinstance(annotation.operator, cst.BitOr):
@@ -1035,7 +1037,7 @@ class TypeInference:
         value = bindings[0].node if len(bindings) == 1 and bindings[0].kind == "assign" \
             else None
         if not isinstance(value, cst.Call) \
-                or self.names.qualname(value.func, bindings[0].scope) not in _TYPEVARS:
+                or self.names.qualname(value.func, bindings[0].scope) not in TYPEVAR_FACTORIES:
             return None
         for arg in value.args:
             if arg.keyword is not None and arg.keyword.value == "bound":
@@ -1206,15 +1208,8 @@ class TypeInference:
 
 def _returned_values(func: cst.FunctionDef) -> List[cst.BaseExpression]:
     """The values a def's own `return` statements give (a bare `return` gives None)."""
-    found: List[cst.BaseExpression] = []
-    stack: List[cst.CSTNode] = list(func.body.children)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.Return):
-            found.append(node.value if node.value is not None else cst.Name("None"))
-        elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            stack.extend(node.children)
-    return found
+    return [node.value if node.value is not None else cst.Name("None")
+            for node in descendants(func.body, into_scopes=False) if isinstance(node, cst.Return)]
 
 
 def _is_accessor(node: Optional[cst.CSTNode], name: str) -> bool:

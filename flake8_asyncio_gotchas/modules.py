@@ -20,7 +20,8 @@ from .calls import FACTORY_RETURNS
 from .calls.coroutines import (CONTEXT_MANAGER_DECORATORS, COROUTINE_ANNOTATIONS,
                                GENERATOR_ANNOTATIONS, NEUTRAL_BASES, STDLIB_COROUTINE_FUNCTIONS,
                                OVERLOAD_DECORATORS, PROPERTY_DECORATORS,
-                               PASS_THROUGH_CLASS_WRAPPERS, PASS_THROUGH_DECORATORS)
+                               PASS_THROUGH_CLASS_WRAPPERS, PASS_THROUGH_DECORATORS,
+                               GENERATOR_TYPES, SELF_TYPES, TYPEVAR_FACTORIES)
 from .installed import is_stdlib, site_directories
 from .mro import linearize
 from .summary_cache import SummaryCache, cache_for
@@ -188,20 +189,14 @@ def _qualified(head: str, rest: str, imports: Dict[str, str]) -> str:
     return imports.get(head, head) + ("." + rest if rest else "")
 
 
-def _coroutine_defs(defs: List[ast.AST], imports: Dict[str, str],
-                    wrappers: Optional[Dict[str, int]] = None) -> bool:
-    """Whether every binding (overload stubs aside) is a plain `async def`, or a def
-    annotated to return a coroutine, under decorators that keep it one (`wrappers`: this
-    module's own, by name)."""
-    return _pending_decorators(defs, imports, wrappers) == []
-
-
 def _pending_decorators(defs: List[ast.AST], imports: Dict[str, str],
                         wrappers: Optional[Dict[str, int]] = None
                         ) -> Optional[List[Tuple[str, int]]]:
-    """`_coroutine_defs`, except for decorators imported from other modules (which this
-    module's summary cannot look up): [] for a coroutine function, the imported decorators
-    (qualified) with the `wrapper_level` each must have for it to be one, or None."""
+    """Whether every binding (overload stubs aside) is a plain `async def`, or a def annotated
+    to return a coroutine, under decorators that keep it one (`wrappers`: this module's own, by
+    name): [] when it is a coroutine function; when that depends on decorators imported from
+    other modules (which this module's summary cannot look up), those decorators (qualified)
+    with the `wrapper_level` each must have; None when it is not one."""
     real = [node for node in defs if not (
         isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         and OVERLOAD_DECORATORS.intersection(_decorator_names(node, imports)))]
@@ -485,9 +480,6 @@ def summarize(source: str, path: str) -> ModuleSummary:
     return summary
 
 
-_TYPEVARS = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
-
-
 def _typevar_bounds(body: List[ast.stmt], imports: Dict[str, str]) -> Dict[str, str]:
     """`T = TypeVar("T", bound=Bound)` at module level: T -> "Bound" (a string bound parsed;
     `Bound | None`: Bound)."""
@@ -495,7 +487,7 @@ def _typevar_bounds(body: List[ast.stmt], imports: Dict[str, str]) -> Dict[str, 
     for stmt in _statements(body):
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call)
-                and _dotted_qualified(stmt.value, imports) in _TYPEVARS):
+                and _dotted_qualified(stmt.value, imports) in TYPEVAR_FACTORIES):
             continue
         for keyword in stmt.value.keywords:
             if keyword.arg == "bound":
@@ -670,28 +662,18 @@ def _summarize_class(node: ast.ClassDef, imports: Dict[str, str],
     _annotation_texts(node, summary.annotation_texts)
     awaits = _awaited_text(node.body, imports) or ""
     # `-> Generator[Any, None, Self]`: awaiting gives the instance itself.
-    summary.awaits = node.name if _qualified(*awaits.partition(".")[::2], imports) in _SELF \
+    summary.awaits = node.name if _qualified(*awaits.partition(".")[::2], imports) in SELF_TYPES \
         else awaits
     return summary
-
-
-_SELF = frozenset({"typing.Self", "typing_extensions.Self"})
-_GENERATORS = frozenset({"typing.Generator", "collections.abc.Generator",
-                         "typing_extensions.Generator"})
 
 
 def _awaited_text(body: List[ast.stmt], imports: Dict[str, str]) -> Optional[str]:
     """T of a class body's `def __await__(self) -> Generator[Y, S, T]`, as written."""
     for stmt in body:
         if isinstance(stmt, ast.FunctionDef) and stmt.name == "__await__":
-            returns = stmt.returns
-            if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
-                try:
-                    returns = ast.parse(returns.value.strip(), mode="eval").body
-                except (SyntaxError, ValueError, RecursionError):
-                    return None
+            returns = _annotation_node(stmt.returns)
             if isinstance(returns, ast.Subscript) \
-                    and _dotted_qualified(returns.value, imports) in _GENERATORS \
+                    and _dotted_qualified(returns.value, imports) in GENERATOR_TYPES \
                     and isinstance(returns.slice, ast.Tuple) and len(returns.slice.elts) == 3:
                 return _annotation_text(returns.slice.elts[2])
     return None

@@ -38,6 +38,7 @@ from typing import Any, Dict, List, Mapping, Set
 
 import libcst as cst
 
+from .calls.tasks import PROGRAM_RUNNERS
 from .command_packages import in_command_package
 from .names import Resolver
 from .options import CHECK_SCRIPTS, COMMAND_PACKAGES, SCRIPT_PATHS
@@ -71,8 +72,6 @@ _CONCURRENT = frozenset({
     "run_coroutine_threadsafe",
 })
 _CONCURRENT_QUALNAMES = frozenset({"asyncio.wait"})
-# Runners of a whole program, which take the main coroutine function itself.
-_RUNNERS = frozenset({"asyncio.run", "anyio.run", "trio.run"})
 # Decorators that wrap a function without registering it anywhere.
 _NEUTRAL_DECORATOR_ROOTS = frozenset({"functools", "contextlib", "abc", "typing",
                                       "typing_extensions", "click", "asyncclick", "typer"})
@@ -124,7 +123,7 @@ def runs_alone(module: cst.Module, resolver: Resolver) -> bool:
             if name in _SERVING or name in _CONCURRENT or qualname in _CONCURRENT_QUALNAMES:
                 return False
             not_values.add(id(node.func))
-            if qualname in _RUNNERS and node.args:
+            if qualname in PROGRAM_RUNNERS and node.args:
                 not_values.add(id(node.args[0].value))
     for node in nodes:
         if id(node) in not_values:

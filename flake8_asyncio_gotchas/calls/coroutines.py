@@ -128,6 +128,12 @@ CONTEXT_MANAGER_DECORATORS = frozenset({
 # Generator annotations whose first argument is the type yielded (the last part of the name).
 GENERATOR_ANNOTATIONS = frozenset({"Iterator", "Generator", "AsyncIterator", "AsyncGenerator"})
 
+# Typing names read by both the linted file's inference and other modules' summaries.
+GENERATOR_TYPES = frozenset({"typing.Generator", "collections.abc.Generator",
+                             "typing_extensions.Generator"})
+SELF_TYPES = frozenset({"typing.Self", "typing_extensions.Self"})
+TYPEVAR_FACTORIES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
+
 # Standard-library functions that return an object of their first argument's type (a copy).
 SAME_TYPE_RETURNS = frozenset({"dataclasses.replace", "copy.copy", "copy.deepcopy"})
 

@@ -135,3 +135,7 @@ TIMEOUTS: FrozenSet[str] = frozenset({
     "asyncio.timeout", "asyncio.timeout_at", "asyncio.timeouts.timeout",
     "asyncio.timeouts.timeout_at", "async_timeout.timeout", "async_timeout.timeout_at",
 })
+
+# Runners of a whole program, which take the main coroutine function itself (script code and
+# command packages: `scriptcode.py`, `command_packages.py`).
+PROGRAM_RUNNERS = frozenset({"asyncio.run", "anyio.run", "trio.run"})

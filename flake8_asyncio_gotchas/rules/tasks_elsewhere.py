@@ -15,7 +15,7 @@ reached through an instance (`self.client.run()`) is not.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Callable, Dict, Optional, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, List, Tuple
 
 import libcst as cst
 
@@ -26,8 +26,9 @@ from .base import Context
 if TYPE_CHECKING:
     Judge = Callable[[Context, cst.FunctionDef], bool]
 
-# (path, mtime, size, function name) -> the judgement.
-_JUDGED: Dict[Tuple[str, float, int, str], bool] = {}
+# (path, mtime in ns, size) -> each module-level coroutine function's judgement: a module is
+# parsed once however many of its functions tasks run.
+_JUDGED: Dict[Tuple[str, int, int], Dict[str, bool]] = {}
 
 
 def judged_elsewhere(ctx: Context, call: cst.Call, scope: Scope, judge: "Judge") -> bool:
@@ -46,33 +47,32 @@ def judged_elsewhere(ctx: Context, call: cst.Call, scope: Scope, judge: "Judge")
         status = os.stat(path)
     except OSError:
         return False
-    key = (path, status.st_mtime, status.st_size, name)
+    key = (path, status.st_mtime_ns, status.st_size)
     if key not in _JUDGED:
-        _JUDGED[key] = _judge(path, name, ctx, judge)
-    return _JUDGED[key]
+        _JUDGED[key] = _judge(path, ctx, judge)
+    return _JUDGED[key].get(name, False)
 
 
-def _judge(path: str, name: str, ctx: Context, judge: "Judge") -> bool:
+def _judge(path: str, ctx: Context, judge: "Judge") -> Dict[str, bool]:
     try:
         with open(path, "rb") as source:         # libcst reads the coding declaration
             module = cst.parse_module(source.read())
-        func = _module_level_def(module, name)
-        if func is None:
-            return False
         there = Context(module, collect_scopes(module, ProjectModules(path)), path, ctx.settings)
-        return judge(there, func)
+        return {name: judge(there, func) for name, func in _module_level_defs(module).items()}
     except Exception:     # an unreadable or unparsable module: judged as unknown, never a crash
-        return False
+        return {}
     except BaseException as error:      # the native parser's panics are BaseExceptions
         if isinstance(error, (KeyboardInterrupt, SystemExit)):
             raise
-        return False
+        return {}
 
 
-def _module_level_def(module: cst.Module, name: str) -> Optional[cst.FunctionDef]:
-    found = [statement for statement in module.body
-             if isinstance(statement, cst.FunctionDef) and statement.name.value == name]
-    # One async def by that name: a name bound twice (`if PY2: def f...`) is not judged.
-    if len(found) == 1 and found[0].asynchronous is not None:
-        return found[0]
-    return None
+def _module_level_defs(module: cst.Module) -> Dict[str, cst.FunctionDef]:
+    """The module-level async defs, by name. A name bound twice (`if PY2: def f...`), or
+    bound once to a sync def, is not judged."""
+    found: Dict[str, List[cst.FunctionDef]] = {}
+    for statement in module.body:
+        if isinstance(statement, cst.FunctionDef):
+            found.setdefault(statement.name.value, []).append(statement)
+    return {name: defs[0] for name, defs in found.items()
+            if len(defs) == 1 and defs[0].asynchronous is not None}

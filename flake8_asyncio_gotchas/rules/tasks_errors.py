@@ -101,7 +101,7 @@ def _handles_own(ctx: "Context", scope: Scope, body: cst.BaseSuite, loop_allowed
     got: Set[str] = set()       # queues this round took an item from (`await q.get()`)
     for statement in body.body:
         if isinstance(statement, cst.Try):
-            if not _try_keeps_errors(ctx, scope, statement):
+            if not _try_keeps_errors(ctx, scope, statement, got):
                 return False
             guarded = True
         elif loop_allowed and isinstance(statement, cst.While) and statement.orelse is None \
@@ -137,11 +137,13 @@ def _calls_quiet_helper(ctx: "Context", scope: Scope, statement: cst.BaseStateme
         for small in statement.body)
 
 
-def _try_keeps_errors(ctx: "Context", scope: Scope, statement: cst.Try) -> bool:
+def _try_keeps_errors(ctx: "Context", scope: Scope, statement: cst.Try,
+                      got: AbstractSet[str] = frozenset()) -> bool:
     """A handler catches every Exception and raises nothing; any other handler that raises
     only re-raises the task's own cancellation (`except CancelledError: ... raise`); the
     `else` and `finally` blocks cannot fail. (What an earlier handler raises, or the `else`
-    and `finally` blocks, is not caught by the catch-all.)"""
+    and `finally` blocks, is not caught by the catch-all.) `got`: the queues this round took
+    an item from before the `try`, whose `task_done()` there cannot fail."""
     if not any(_catches_every_error(ctx, scope, handler) and not raises(handler.body)
                for handler in statement.handlers):
         return False
@@ -150,7 +152,7 @@ def _try_keeps_errors(ctx: "Context", scope: Scope, statement: cst.Try) -> bool:
         return False
     for block in (statement.orelse, statement.finalbody):
         if block is not None and not (isinstance(block.body, cst.IndentedBlock) and all(
-                _cannot_fail(ctx, scope, line) for line in block.body.body)):
+                _cannot_fail(ctx, scope, line, got=got) for line in block.body.body)):
             return False
     return True
 
