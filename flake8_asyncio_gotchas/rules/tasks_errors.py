@@ -9,7 +9,7 @@ import libcst as cst
 
 from ..calls.tasks import (CANCELLED_ERRORS, EVERY_ERROR, QUEUE_ROUND_METHODS,
                            QUIET_AWAIT_METHODS, QUIET_AWAITS, QUIET_METHODS, UNBOUNDED_QUEUES)
-from ..names import Scope
+from ..names import Scope, self_class
 from ..walk import descendants
 from .tasks_analysis import LOG_METHODS, Handler, raises
 from .tasks_elsewhere import judged_elsewhere
@@ -210,8 +210,10 @@ def _cannot_fail(ctx: "Context", scope: Scope, statement: cst.BaseStatement,
 
 
 def _is_quiet_store(ctx: "Context", scope: Scope, small: cst.BaseSmallStatement) -> bool:
-    """`x = 0.0`, `self.x = None`, `data: str` (an annotation alone: not evaluated in a
-    function), `item = await self.queue.get()`: plain targets, a value that cannot fail."""
+    """`x = 0.0`, `url = self.url`, `data: str` (an annotation alone: not evaluated in a
+    function), `item = await self.queue.get()`, `name, args = await self.queue.get()`,
+    `handler = getattr(self, name)`: plain targets (or an unpacking into them), a value
+    that cannot fail but on a programming error."""
     value: Optional[cst.BaseExpression]
     if isinstance(small, cst.Assign):
         targets = [target.target for target in small.targets]
@@ -220,8 +222,32 @@ def _is_quiet_store(ctx: "Context", scope: Scope, small: cst.BaseSmallStatement)
         targets, value = [small.target], small.value
     else:
         return False
-    return all(_plain_target(target) for target in targets) and (
-        value is None or isinstance(value, _CONSTANTS) or _is_quiet_await(ctx, scope, value))
+    # Unpacking the program's own data (a name, an attribute, its own queue's item) fails
+    # only when it has another shape than the code says: a programming error, not the
+    # failure of some work that the task would lose.
+    return all(_unpacking_target(target) for target in targets) and (
+        value is None or _is_plain_value(value) or _is_quiet_await(ctx, scope, value)
+        or _is_own_lookup(ctx, scope, value))
+
+
+def _unpacking_target(target: cst.BaseExpression) -> bool:
+    """`x`, `self.x`, or `name, (a, *rest)` made of them."""
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return all(_unpacking_target(element.value) for element in target.elements)
+    return _plain_target(target)
+
+
+def _is_own_lookup(ctx: "Context", scope: Scope, expr: cst.BaseExpression) -> bool:
+    """`getattr(self, name)`: the object's own attribute under a plain name, read as
+    `self.x` is (an unknown name is the program's own mistake). A name computed there
+    (`"on_" + kind`) or another object's attribute (`getattr(self.plugin, name)`) is not."""
+    if not (isinstance(expr, cst.Call) and 2 <= len(expr.args) <= 3
+            and ctx.names.qualname(expr.func, scope) == "getattr"
+            and all(arg.star == "" and arg.keyword is None and _is_plain_value(arg.value)
+                    for arg in expr.args)):
+        return False
+    receiver = expr.args[0].value
+    return isinstance(receiver, cst.Name) and self_class(scope, receiver.value) is not None
 
 
 def _is_quiet_helper_call(ctx: "Context", scope: Scope, expr: cst.BaseExpression) -> bool:
