@@ -88,7 +88,9 @@ def handles_own_exceptions(ctx: "Context", func: cst.FunctionDef) -> bool:
     the same way; with at least one such `try`, or one call of a same-module helper read
     whole (see `_is_quiet_helper_call`): a body of sleeps and logs alone is taken for a
     stand-in, not judged. What the coroutine raises is then dealt with inside it, so
-    nothing is left for the task to lose."""
+    nothing is left for the task to lose. "Cannot fail" means: but on a programming error
+    (the program's own data of another shape than the code says, an attribute its own
+    class lacks); real work, outside data, a configuration and a caller's callbacks can."""
     scope = ctx.names.scope_of.get(func, ctx.names.module_scope)    # where handlers run
     return _handles_own(ctx, scope, func.body, loop_allowed=True)
 
@@ -179,12 +181,13 @@ _CONSTANTS = (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float, 
 
 def _cannot_fail(ctx: "Context", scope: Scope, statement: cst.BaseStatement,
                  follow_helpers: bool = True, got: AbstractSet[str] = frozenset()) -> bool:
-    """A docstring, `pass`, `x = 0.0` or `self.x = None`, a bare annotation `data: str` (not
-    evaluated in a function), an `assert` (a type-narrowing idiom, taken as true), a guard
+    """A docstring, `pass`, `x = 0.0`, `self.x = None`, `url = self.url`, unpacking
+    (`retries, delay = self.policy`), `handler = getattr(self, name)`, a bare annotation
+    `data: str` (not evaluated in a function), an `assert` (a type-narrowing idiom, taken as true), a guard
     `if self.interval is None: return`, a log call, `event.set()` or `task.cancel()` on a
     known event or task, `put_nowait()` on an unbounded queue, `await asyncio.sleep(...)`,
     `await event.wait()` or `await queue.get()` (which raise only the task's own
-    cancellation; the last also stored in a name or `self.x`), `queue.task_done()` on a
+    cancellation; the last also stored in a name or `self.x`, or unpacked), `queue.task_done()` on a
     queue in `got` (this round took an item from it), or (with `follow_helpers`) a call with
     plain arguments of a same-module sync function made only of such statements
     (`self.enqueue("flush")`)."""
