@@ -183,14 +183,14 @@ def _cannot_fail(ctx: "Context", scope: Scope, statement: cst.BaseStatement,
                  follow_helpers: bool = True, got: AbstractSet[str] = frozenset()) -> bool:
     """A docstring, `pass`, `x = 0.0`, `self.x = None`, `url = self.url`, unpacking
     (`retries, delay = self.policy`), `handler = getattr(self, name)`, a bare annotation
-    `data: str` (not evaluated in a function), an `assert` (a type-narrowing idiom, taken as true), a guard
-    `if self.interval is None: return`, a log call, `event.set()` or `task.cancel()` on a
-    known event or task, `put_nowait()` on an unbounded queue, `await asyncio.sleep(...)`,
-    `await event.wait()` or `await queue.get()` (which raise only the task's own
-    cancellation; the last also stored in a name or `self.x`, or unpacked), `queue.task_done()` on a
-    queue in `got` (this round took an item from it), or (with `follow_helpers`) a call with
-    plain arguments of a same-module sync function made only of such statements
-    (`self.enqueue("flush")`)."""
+    `data: str` (not evaluated in a function), an `assert` (a type-narrowing idiom, taken as
+    true), a guard `if self.interval is None: return`, a log call, `event.set()` or
+    `task.cancel()` on a known event or task, `put_nowait()` on an unbounded queue,
+    `await asyncio.sleep(...)`, `await event.wait()` or `await queue.get()` (which raise
+    only the task's own cancellation; the last also stored in a name or `self.x`, or
+    unpacked), `queue.task_done()` on a queue in `got` (this round took an item from it), or
+    (with `follow_helpers`) a call with plain arguments of a same-module sync function made
+    only of such statements (`self.enqueue("flush")`)."""
     if isinstance(statement, cst.If):
         return _is_guard_clause(ctx, scope, statement)
     if not isinstance(statement, cst.SimpleStatementLine):
