@@ -8,16 +8,13 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..calls.tasks import FUNCTION_ARGUMENT, TASK_FACTORY_SUFFIXES
+from ..calls.tasks import FUNCTION_ARGUMENT, TASK_FACTORY_SUFFIXES, TASK_RUNNERS
 from ..names import Scope, format_call
 from ..walk import children, descendants
 from .tasks_analysis import last_name, task_factory
 
 if TYPE_CHECKING:
     from .base import Context
-
-# Calls that run the coroutine they are given as a task of its own, to its end.
-_TASK_RUNNERS = frozenset({"create_task", "ensure_future", "run", "run_until_complete"})
 
 # A wrapper that returns the task it starts and keeps nothing ("plain"), or one that also
 # keeps, watches or hands on the task itself ("keeps").
@@ -175,7 +172,7 @@ def task_entry_names(ctx: "Context") -> Set[str]:
     per file, on first use.
     """
     if "task_entry_names" not in ctx.shared:
-        runners = set(_TASK_RUNNERS) | _wrapper_names(ctx)
+        runners = set(TASK_RUNNERS) | _wrapper_names(ctx)
         calls = list(_calls_with_scopes(ctx))
         started: Set[cst.Call] = set()
         for call, scope in calls:
