@@ -111,3 +111,13 @@ def test_a_project_too_large_to_read_leaves_the_finding(
     monkeypatch.setattr(tasks_project, "_MAX_FILES", 2)
     monkeypatch.setattr(tasks_project, "_files", {})
     assert _codes(package) == ["AIO403"]
+
+
+def test_a_project_with_too_many_other_files_leaves_the_finding(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = _project(tmp_path)
+    for index in range(5):
+        (tmp_path / ("data%d.json" % index)).write_text("{}")
+    monkeypatch.setattr(tasks_project, "_MAX_ENTRIES", 8)
+    monkeypatch.setattr(tasks_project, "_files", {})
+    assert _codes(package) == ["AIO403"]

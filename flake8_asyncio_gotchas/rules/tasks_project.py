@@ -20,9 +20,11 @@ with something that calls it some other way):
 
 Cost: asked only for a `try` that would otherwise be reported. The project's `.py` files (under
 the nearest directory with pyproject.toml, setup.cfg or setup.py; hidden, cache and virtualenv
-folders skipped; none at all past `_MAX_FILES`) are listed once per process; each is read as
-bytes and only those whose text holds the name are parsed, with `ast`; what a file says of a
-name is kept per process, keyed by its path, mtime and size.
+folders skipped; none at all past `_MAX_FILES`, or `_MAX_ENTRIES` entries of any kind) are
+listed once per process; each is read as bytes and only those whose text holds the name are
+parsed, with `ast`; what a file says of a name is kept per process, keyed by its path, mtime
+and size. On the application corpus: 4 questions in all, 6 to 30 ms each (chia's 941 files:
+about 45 ms to list them, 30 ms to read them).
 """
 from __future__ import annotations
 
@@ -41,7 +43,10 @@ if TYPE_CHECKING:
 
 # Folders no source of the project lives in; a folder holding pyvenv.cfg is a virtualenv.
 _SKIPPED_DIRS = frozenset({"__pycache__", "node_modules", "site-packages"})
-_MAX_FILES = 5000       # past this, listing and reading the project costs more than it is worth
+# Past these (`.py` files; entries of any kind), listing and reading the project would cost
+# more than the answer is worth: the finding stays.
+_MAX_FILES = 5000
+_MAX_ENTRIES = 50000
 
 _Scope = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
@@ -96,18 +101,20 @@ def _real(path: str) -> str:
 
 def _project_files(root: str) -> Optional[List[str]]:
     """The project's `.py` files (real paths, sorted), listed once per process; None when
-    there are more than `_MAX_FILES`."""
+    there are more than `_MAX_FILES`, or more than `_MAX_ENTRIES` files and folders."""
     if root not in _files:
         found: List[str] = []
+        entries = 0
         for folder, dirs, names in os.walk(root):
             dirs[:] = sorted(name for name in dirs if not name.startswith(".")
                              and name not in _SKIPPED_DIRS
                              and not os.path.isfile(os.path.join(folder, name, "pyvenv.cfg")))
             found.extend(_real(os.path.join(folder, name)) for name in sorted(names)
                          if name.endswith(".py"))
-            if len(found) > _MAX_FILES:
+            entries += len(names) + len(dirs)
+            if len(found) > _MAX_FILES or entries > _MAX_ENTRIES:
                 break
-        _files[root] = found if len(found) <= _MAX_FILES else None
+        _files[root] = found if len(found) <= _MAX_FILES and entries <= _MAX_ENTRIES else None
     return _files[root]
 
 
