@@ -10,7 +10,8 @@ with something that calls it some other way):
 - at least one non-test module hands a call of it to a task factory (`create_task`,
   `ensure_future`, `run`, `run_until_complete`, a factory named `*_task`/`*_future`),
   directly or through a local assigned once in the same function, and names it through a
-  module-level import that resolves to the def's module (`ProjectModules.lookup`);
+  module-level import that resolves to the def's module (`ProjectModules.lookup`); a task
+  awaited where it is made (`await create_task(loop())`) is awaited as the call is;
 - no non-test module, the linted one included, mentions the name in any other way: an
   `await`, another call, a value passed on (`partial(f, ...)`, a callback), an attribute of any
   object so named. By name, not by resolution: a same-named function elsewhere makes the
@@ -162,13 +163,15 @@ def mentions(tree: ast.Module, name: str) -> Mentions:
     read of a variable or an attribute so named, other than as the callee of those calls)."""
     started: List[str] = []
     counted: Set[int] = set()             # ids of the callees of the calls started as tasks
+    # A task awaited where it is made (`await create_task(run())`) is awaited as `run()` is.
+    awaited = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Await)}
     # The name, and what `from module import name as other` binds it to here.
     names = {name} | {alias.asname for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
                       for alias in node.names if alias.name == name and alias.asname}
     for scope in [tree, *(node for node in ast.walk(tree) if isinstance(node, _Scope))]:
         assigned = _assigned_calls(scope)
         for node in _own_nodes(scope):
-            if not isinstance(node, ast.Call):
+            if not isinstance(node, ast.Call) or id(node) in awaited:
                 continue
             call = _started_call(node, assigned)
             if call is not None and _last_name(call.func) in names:
