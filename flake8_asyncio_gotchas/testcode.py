@@ -24,14 +24,18 @@ from __future__ import annotations
 
 import os
 from fnmatch import fnmatchcase
-from typing import Any, Dict, List, Mapping, Sequence, Set
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Sequence, Set
 
 import libcst as cst
 
 from .names import Resolver, Scope
 from .options import CHECK_TESTS, TEST_PATHS
-from .rules.base import Finding
 from .walk import descendants
+
+if TYPE_CHECKING:
+    # Only annotations name it: importing rules here at run time would make a cycle (AIO403
+    # asks `is_test_path` from rules/tasks_project.py).
+    from .rules.base import Finding
 
 # Codes not reported in test code by default, and why (rendered on the rule pages).
 _BLOCKING = ("a test that blocks its own event loop to set up files, processes or threads "

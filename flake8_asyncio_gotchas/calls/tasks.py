@@ -21,6 +21,11 @@ RETURNS: Dict[str, str] = {
 # (`create_referenced_task(...)`, `spawn_task(...)`): a name bound from such a call holds a task.
 TASK_FACTORY_SUFFIXES = ("_task", "_future")
 
+# Calls that run the coroutine they are given as a task of its own, to its end (by last name:
+# `loop.create_task`, `asyncio.run`, `runner.run_until_complete`).
+TASK_RUNNERS: FrozenSet[str] = frozenset({"create_task", "ensure_future", "run",
+                                          "run_until_complete"})
+
 # What an awaited name must be known to hold for its CancelledError to be another task's
 # (AIO403): a task or future, made by a factory above or annotated so.
 TASK_TYPES: FrozenSet[str] = frozenset({

@@ -25,6 +25,7 @@ from .tasks_analysis import (Handler, awaited_exprs, getattr_literal, is_cleanup
 from .tasks_cancel import cancellations, injects_cancellation, reraises
 from .tasks_errors import loses_no_error, runs_own_error_handler
 from .tasks_handles import holds_task, holds_tasks
+from .tasks_project import started_only_elsewhere
 from .tasks_starts import coroutine_argument, started_task, task_entry_names
 
 if TYPE_CHECKING:
@@ -472,10 +473,16 @@ class CancellationSwallowed(Rule):
               "starts as a task (`create_task(self._run())`, `asyncio.run(main())`, through a "
               "local first, through a same-module wrapper such as `safe_ensure_future(coro)` "
               "or another module's factory named `*_task`/`*_future`) and never awaits or "
-              "passes on, when the try is outside any loop, or in one loop that every "
+              "passes on (found by the function's name; calls through an imported module do "
+              "not count as uses; a task awaited where it is made, `await "
+              "create_task(self._run())`, is awaited), or a module-level `async def` "
+              "without decorators that other modules of the project start as tasks through "
+              "an import of it (`ensure_future(heartbeater(...))`) and that no module of the "
+              "project mentions in any other way, by name (test code aside: a test that "
+              "awaits the loop directly to exercise it does not change how the application "
+              "runs it), when the try is outside any loop, or in one loop that every "
               "swallowing handler ends (`break`, `return`; `return` also from nested loops): "
-              "the task then runs its cleanup to the end, as cancelling it asked (found by "
-              "the function's name; calls through an imported module do not count as uses). "
+              "the task then runs its cleanup to the end, as cancelling it asked. "
               "A handler that catches the cancellation and goes on looping stays reported. "
               "A bare `raise` inside a nested handler (`except (KeyboardInterrupt, "
               "SystemExit): raise`) re-raises that handler's exception, not this one's. "
@@ -518,25 +525,30 @@ class CancellationSwallowed(Rule):
                 swallowing.append((handler, what))
         if swallowing and has_suspension_point([node.body]) \
                 and not self._waits_for_other_tasks(node) \
-                and not self._ends_a_task([handler for handler, _ in swallowing]) \
-                and not injects_cancellation(self.ctx, node):
+                and not injects_cancellation(self.ctx, node) \
+                and not self._ends_a_task([handler for handler, _ in swallowing]):
             for handler, what in swallowing:
                 self.report(handler, what=what)
 
     def _ends_a_task(self, handlers: List[Handler]) -> bool:
         """The try is in an async def that this module only ever starts as a task
-        (`create_task(self._run())`, `asyncio.run(main())`), outside any loop or in one loop
-        that every swallowing handler ends (`break`, `return`): after catching the
-        cancellation the task runs to its end, as cancelling it asked, and no awaiting caller
-        carries on as if nothing happened."""
+        (`create_task(self._run())`, `asyncio.run(main())`), or, for a module-level one, that
+        the project starts only as a task from its other modules (`tasks_project.py`),
+        outside any loop or in one loop that every swallowing handler ends (`break`,
+        `return`): after catching the cancellation the task runs to its end, as cancelling
+        it asked, and no awaiting caller carries on as if nothing happened."""
         loops = 0
         for ancestor in reversed(self.ctx.ancestors):
             if isinstance(ancestor, (cst.For, cst.While)):
                 loops += 1
             if isinstance(ancestor, cst.FunctionDef):
-                if ancestor.name.value not in task_entry_names(self.ctx):
+                if loops and not all(_ends_loop(handler, loops) for handler in handlers):
                     return False
-                return loops == 0 or all(_ends_loop(handler, loops) for handler in handlers)
+                name = ancestor.name.value
+                return name in task_entry_names(self.ctx) or (
+                    not ancestor.decorators
+                    and any(statement is ancestor for statement in self.ctx.module.body)
+                    and started_only_elsewhere(self.ctx, name))
         return False
 
     def leave_With(self, node: cst.With) -> None:

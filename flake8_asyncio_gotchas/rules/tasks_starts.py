@@ -8,16 +8,13 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..calls.tasks import FUNCTION_ARGUMENT, TASK_FACTORY_SUFFIXES
+from ..calls.tasks import FUNCTION_ARGUMENT, TASK_FACTORY_SUFFIXES, TASK_RUNNERS
 from ..names import Scope, format_call
 from ..walk import children, descendants
 from .tasks_analysis import last_name, task_factory
 
 if TYPE_CHECKING:
     from .base import Context
-
-# Calls that run the coroutine they are given as a task of its own, to its end.
-_TASK_RUNNERS = frozenset({"create_task", "ensure_future", "run", "run_until_complete"})
 
 # A wrapper that returns the task it starts and keeps nothing ("plain"), or one that also
 # keeps, watches or hands on the task itself ("keeps").
@@ -169,17 +166,21 @@ def task_entry_names(ctx: "Context") -> Set[str]:
     """Names of functions this module calls only to start a task with
     (`create_task(self._run())`, `asyncio.run(main())`, through a local first, through a
     same-module wrapper such as `safe_ensure_future(coro)`, or another module's factory named
-    like one, `create_referenced_task(coro)`), never to await or pass on.
+    like one, `create_referenced_task(coro)`), never to await or pass on. A task awaited
+    where it is made (`await create_task(self._run())`) is awaited: its awaiting caller
+    carries on if the task swallows the cancellation it forwards.
 
     By name, not by resolution: a name also called anywhere else is left out. Computed once
     per file, on first use.
     """
     if "task_entry_names" not in ctx.shared:
-        runners = set(_TASK_RUNNERS) | _wrapper_names(ctx)
+        runners = set(TASK_RUNNERS) | _wrapper_names(ctx)
         calls = list(_calls_with_scopes(ctx))
+        awaited = {node.expression for node in descendants(ctx.module)
+                   if isinstance(node, cst.Await)}
         started: Set[cst.Call] = set()
         for call, scope in calls:
-            if not call.args:
+            if not call.args or call in awaited:
                 continue
             coroutine = None
             if _is_runner(ctx, call.func, scope, runners):
