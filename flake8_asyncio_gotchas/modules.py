@@ -98,7 +98,9 @@ class ModuleSummary:
 _Def = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
 
-def _dotted(node: ast.expr) -> Optional[str]:
+def ast_dotted_name(node: ast.expr) -> Optional[str]:
+    """`a.b.c` for an `ast` chain of names and attributes, else None (the `ast` twin of
+    names.dotted_name)."""
     parts = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
@@ -217,7 +219,7 @@ def _pending_decorators(defs: List[ast.AST], imports: Dict[str, str],
             wanted = 2 if isinstance(decorator, ast.Call) else 1
             if wrappers and name is not None and wrappers.get(name) == wanted:
                 continue
-            head = _dotted(decorator.func if isinstance(decorator, ast.Call) else decorator)
+            head = ast_dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator)
             if name is None or head is None or head.partition(".")[0] not in imports:
                 return None
             pending.append((name, wanted))
@@ -331,7 +333,7 @@ def _annotation_text(node: Optional[ast.expr]) -> Optional[str]:
             node = sides[0]
             continue
         if isinstance(node, ast.Subscript):
-            head = _dotted(node.value)
+            head = ast_dotted_name(node.value)
             if head is None:
                 return None
             if head.rpartition(".")[2] in _UNWRAPPED:
@@ -343,7 +345,7 @@ def _annotation_text(node: Optional[ast.expr]) -> Optional[str]:
                 node = inner[0]
                 continue
             return head
-        return _dotted(node)
+        return ast_dotted_name(node)
     return None
 
 
@@ -356,7 +358,7 @@ def _value_text(node: Optional[ast.expr]) -> Optional[str]:
     if isinstance(node, ast.Await):
         node = node.value     # `await connect()`: what the coroutine function is declared to return
     if isinstance(node, ast.Call):
-        callee = _dotted(node.func)
+        callee = ast_dotted_name(node.func)
         return callee + "()" if callee is not None else None
     return None
 
@@ -471,7 +473,7 @@ def summarize(source: str, path: str) -> ModuleSummary:
             target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
                 else getattr(stmt, "target", None)
             value = stmt.value.value if isinstance(stmt.value, ast.Subscript) else stmt.value
-            named = _dotted(value) if value is not None else None
+            named = ast_dotted_name(value) if value is not None else None
             if isinstance(target, ast.Name) and named is not None \
                     and len(bound.get(target.id, ())) == 1 and named != target.id:
                 summary.aliases[target.id] = named
@@ -506,7 +508,7 @@ def _body_types(body: List[ast.stmt], types: Dict[str, str], returns: Dict[str, 
                 and isinstance(stmt.targets[0], ast.Name) and not _is_none(stmt.value):
             _note(inferred, stmt.targets[0].id, _value_text(stmt.value) or "")
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            decorators = {_dotted(d) for d in stmt.decorator_list}
+            decorators = {ast_dotted_name(d) for d in stmt.decorator_list}
             text = _annotation_text(stmt.returns)
             if decorators & PROPERTY_DECORATORS:
                 _note(types, stmt.name, text)
@@ -532,7 +534,7 @@ def _yielded(returns: Optional[ast.expr]) -> Optional[str]:
     node = _annotation_node(returns)
     if not isinstance(node, ast.Subscript):
         return None
-    head = _dotted(node.value)
+    head = ast_dotted_name(node.value)
     if head is None or head.rpartition(".")[2] not in GENERATOR_ANNOTATIONS:
         return None
     first = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) and node.slice.elts \
@@ -547,12 +549,12 @@ def bound_return(func: _Def, in_class: bool) -> Optional[str]:
     `def copy(self: T) -> T` / `def create(cls: type[T]) -> T` (the receiver's type, for a
     builder's chained calls: `Builder().token(t).build()`), `def get(self, kind: type[T])
     -> T` (the class passed as `kind`); None for any other."""
-    decorators = {_dotted(d) for d in func.decorator_list}
+    decorators = {ast_dotted_name(d) for d in func.decorator_list}
     if func.returns is None:
         return RECEIVER if in_class and "classmethod" in decorators \
             and _makes_its_class(func) else None
     returned = _annotation_node(func.returns)
-    name = _dotted(returned) if returned is not None else None
+    name = ast_dotted_name(returned) if returned is not None else None
     if name is None:
         return None
     params = func.args.posonlyargs + func.args.args
@@ -630,14 +632,14 @@ def _annotation_node(node: Optional[ast.expr]) -> Optional[ast.expr]:
 
 def _dotted_annotation(node: Optional[ast.expr]) -> Optional[str]:
     found = _annotation_node(node)
-    return _dotted(found) if found is not None else None
+    return ast_dotted_name(found) if found is not None else None
 
 
 def _type_argument(node: Optional[ast.expr]) -> Optional[str]:
     """`type[T]` / `Type[T]` -> "T"."""
     found = _annotation_node(node)
-    if isinstance(found, ast.Subscript) and _dotted(found.value) in _TYPE_OF:
-        return _dotted(found.slice)
+    if isinstance(found, ast.Subscript) and ast_dotted_name(found.value) in _TYPE_OF:
+        return ast_dotted_name(found.slice)
     return None
 
 
@@ -645,7 +647,7 @@ def _summarize_class(node: ast.ClassDef, imports: Dict[str, str],
                      wrappers: Dict[str, int]) -> ClassSummary:
     summary = ClassSummary()
     for base in node.bases:
-        summary.bases.append(_dotted(base.value if isinstance(base, ast.Subscript) else base))
+        summary.bases.append(ast_dotted_name(base.value if isinstance(base, ast.Subscript) else base))
     # A metaclass is trusted as type checkers trust it: it makes the class, it does not
     # usually rewrite its methods. A class decorator returns whatever it likes.
     trusted = all(name in PASS_THROUGH_CLASS_WRAPPERS for name in _decorator_names(node, imports))
@@ -705,7 +707,7 @@ def _annotation_texts(node: ast.ClassDef, texts: Dict[str, str]) -> None:
 
 
 def _dotted_qualified(node: ast.expr, imports: Dict[str, str]) -> Optional[str]:
-    dotted = _dotted(node.func if isinstance(node, ast.Call) else node)
+    dotted = ast_dotted_name(node.func if isinstance(node, ast.Call) else node)
     if dotted is None:
         return None
     head, _, rest = dotted.partition(".")

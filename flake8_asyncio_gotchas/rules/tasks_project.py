@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Set, Tuple
 
 from ..calls.tasks import TASK_FACTORY_SUFFIXES, TASK_RUNNERS
 from ..modules import FunctionEntry, ProjectModules, load_summary, project_root
-from ..modules import _dotted as dotted_of
+from ..modules import ast_dotted_name as dotted_of
 from ..options import TEST_PATHS
 from ..testcode import is_test_path
 
