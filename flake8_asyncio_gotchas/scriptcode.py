@@ -16,11 +16,14 @@ A file that shows any of these signs is a service, however it is named, and stay
   `as_completed`, `call_soon`/`call_later`, `add_reader`...): a blocking call then stalls the
   script's own other tasks;
 - one of its `async def`s is decorated (other than by `functools`, `contextlib`, `abc`,
-  `typing`, `click`/`asyncclick`/`typer` or the builtins): `@bot.command()`, `@app.get("/")`,
-  `@client.event` register handlers that run while the program serves;
+  `typing`, `click`/`asyncclick`/`typer`, the builtins, or a decorator of the module that
+  only wraps, below): `@bot.command()`, `@app.get("/")`, `@client.event` register handlers
+  that run while the program serves;
 - one of its `async def`s is used as a value rather than called (`add_handler(start)`,
   `functions = [download]`, `uvicorn.run(app)`): something else calls it, maybe many times
-  at once;
+  at once. Not values: a decorator returning its own wrapper (`return wrapped`: the wrapper
+  stands in for the decorated function, judged where that is used), and the object of
+  `hasattr`/`getattr`/`setattr` (read or marked, not called);
 - a class with a base class other than `object` defines an `async def`: callbacks called by
   name (`discord.Client.on_message`, a `slixmpp.ClientXMPP` handler, a protocol).
 A file under a command-line package is script code too (`command_packages.py`): a folder
@@ -76,6 +79,9 @@ _CONCURRENT_QUALNAMES = frozenset({"asyncio.wait"})
 _NEUTRAL_DECORATOR_ROOTS = frozenset({"functools", "contextlib", "abc", "typing",
                                       "typing_extensions", "click", "asyncclick", "typer"})
 _NEUTRAL_DECORATORS = frozenset({"staticmethod", "classmethod", "property"})
+# Builtins that read or mark an object without calling it: their first argument is not
+# handed to anyone.
+_INTROSPECTION = frozenset({"hasattr", "getattr", "setattr"})
 
 
 def _last_name(expr: cst.BaseExpression) -> str:
@@ -95,6 +101,8 @@ def runs_alone(module: cst.Module, resolver: Resolver) -> bool:
     """Whether nothing in the module runs other work on its loop (no sign listed above)."""
     scope = resolver.module_scope
     nodes = list(descendants(module))
+    wrapper_uses = _wrapper_uses(nodes)
+    wrapping = _wrapping_decorators(module, wrapper_uses)
     async_names: Set[str] = set()
     for node in nodes:
         if isinstance(node, cst.FunctionDef) and node.asynchronous is not None:
@@ -103,7 +111,8 @@ def runs_alone(module: cst.Module, resolver: Resolver) -> bool:
                 expr = decorator.decorator
                 target = expr.func if isinstance(expr, cst.Call) else expr
                 qualname = resolver.qualname(target, scope) or ""
-                if not _is_neutral_decorator(qualname):
+                if not (_is_neutral_decorator(qualname)
+                        or isinstance(target, cst.Name) and target.value in wrapping):
                     return False
         elif isinstance(node, cst.ClassDef) and any(
                 _last_name(base.value) != "object" for base in node.bases) and any(
@@ -123,14 +132,48 @@ def runs_alone(module: cst.Module, resolver: Resolver) -> bool:
             if name in _SERVING or name in _CONCURRENT or qualname in _CONCURRENT_QUALNAMES:
                 return False
             not_values.add(id(node.func))
-            if qualname in PROGRAM_RUNNERS and node.args:
+            if (qualname in PROGRAM_RUNNERS or qualname in _INTROSPECTION) and node.args:
                 not_values.add(id(node.args[0].value))
+    not_values.update(wrapper_uses)
     for node in nodes:
         if id(node) in not_values:
             continue
         if isinstance(node, (cst.Name, cst.Attribute)) and _last_name(node) in async_names:
             return False
     return True
+
+
+def _wrapping_decorators(module: cst.Module, wrapper_uses: Set[int]) -> Set[str]:
+    """Names of the module's own decorators that only wrap: a module-level def that defines
+    an `async def` wrapper and returns it (see `_wrapper_uses`). Decorating a command with one
+    registers it nowhere."""
+    found = set()
+    for statement in module.body:
+        if isinstance(statement, cst.FunctionDef) and any(
+                isinstance(inner, cst.Return) and id(inner.value) in wrapper_uses
+                for inner in descendants(statement.body, into_scopes=False)):
+            found.add(statement.name.value)
+    return found
+
+
+def _wrapper_uses(nodes: List[cst.CSTNode]) -> Set[int]:
+    """Ids of the names by which a decorator hands back its own wrapper: `return wrapped` in
+    the def that defines the `async def wrapped`. The wrapper stands in for the function it
+    decorates, which is judged where it is used: returning it hands it to nobody. Anything
+    else done with it (`registry.append(wrapped)`) is still a value."""
+    found: Set[int] = set()
+    for node in nodes:
+        if not isinstance(node, cst.FunctionDef):
+            continue
+        wrappers = {inner.name.value for inner in node.body.body
+                    if isinstance(inner, cst.FunctionDef) and inner.asynchronous is not None}
+        if not wrappers:
+            continue
+        for inner in descendants(node.body, into_scopes=False):
+            if isinstance(inner, cst.Return) and isinstance(inner.value, cst.Name) \
+                    and inner.value.value in wrappers:
+                found.add(id(inner.value))
+    return found
 
 
 def drop_script_scaffolding(findings: List[Finding], module: cst.Module, resolver: Resolver,

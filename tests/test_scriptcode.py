@@ -51,6 +51,10 @@ def alone(source: str) -> bool:
     "class Plain:\n    async def m(self):\n        pass\nclass Base(object):\n"
     "    async def n(self):\n        pass\n",
     "class Model(Base):\n    def sync_only(self):\n        pass\n",
+    # A decorator returning its wrapper: the wrapper stands in for the decorated function,
+    # which runs where that function is used, as any async def of the module would.
+    "import functools\ndef deco(f):\n    @functools.wraps(f)\n    async def inner():\n"
+    "        return await f()\n    return inner\n",
 ])
 def test_programs_that_run_alone(source: str) -> None:
     assert alone(source)
@@ -68,9 +72,10 @@ def test_programs_that_run_alone(source: str) -> None:
     "async def start(update):\n    pass\nupdater.add_command('start', start)\n",
     "async def download(ctx):\n    pass\nclass WorkerSettings:\n    functions = [download]\n",
     "class Bot(Client):\n    async def on_message(self, message):\n        pass\n",
-    # Conservative: a wrapper handed back by a decorator may be called from anywhere.
-    "import functools\ndef deco(f):\n    @functools.wraps(f)\n    async def inner():\n"
-    "        return await f()\n    return inner\n",
+    # A decorator that registers its wrapper hands it to whatever dispatches from the table.
+    "import functools\nHANDLERS = []\ndef deco(f):\n    @functools.wraps(f)\n"
+    "    async def inner():\n        return await f()\n    HANDLERS.append(inner)\n"
+    "    return inner\n",
     "class Echo(slixmpp.ClientXMPP):\n    def __init__(self):\n"
     "        self.on_start = self.start\n    async def start(self, event):\n        pass\n",
 ])
