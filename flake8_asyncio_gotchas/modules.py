@@ -647,8 +647,8 @@ def _summarize_class(node: ast.ClassDef, imports: Dict[str, str],
                      wrappers: Dict[str, int]) -> ClassSummary:
     summary = ClassSummary()
     for base in node.bases:
-        generic = isinstance(base, ast.Subscript)       # `Base[T]`: the class is `Base`
-        summary.bases.append(ast_dotted_name(base.value if generic else base))
+        named = base.value if isinstance(base, ast.Subscript) else base    # `Base[T]`: Base
+        summary.bases.append(ast_dotted_name(named))
     # A metaclass is trusted as type checkers trust it: it makes the class, it does not
     # usually rewrite its methods. A class decorator returns whatever it likes.
     trusted = all(name in PASS_THROUGH_CLASS_WRAPPERS for name in _decorator_names(node, imports))
