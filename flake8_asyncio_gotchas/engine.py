@@ -232,7 +232,8 @@ def analyse(source: str, filename: str, rule_classes: Sequence[Type[Rule]],
         LOG.info("%s skipped: libcst cannot parse it", filename)
         return None
     summary_cache.configure(CACHE_DIR.value(settings))    # before the index looks modules up
-    ctx = Context(module, collect_scopes(module, ProjectModules(filename)), filename, settings)
+    ctx = Context(module, collect_scopes(module, ProjectModules(filename)), filename, settings,
+                  tree)
     active = visitors(ctx, rule_classes)
     _walk(ctx, active)
     findings: List[Finding] = [finding for visitor in active for finding in visitor.findings]

@@ -2,6 +2,7 @@
 says is kept by path, mtime and size, and what cannot be read or listed leaves it reported."""
 from __future__ import annotations
 
+import ast
 import os
 from pathlib import Path
 from typing import Dict, List
@@ -121,3 +122,24 @@ def test_a_project_with_too_many_other_files_leaves_the_finding(
     monkeypatch.setattr(tasks_project, "_MAX_ENTRIES", 8)
     monkeypatch.setattr(tasks_project, "_files", {})
     assert _codes(package) == ["AIO403"]
+
+
+def test_the_linted_module_is_read_from_the_tree_flake8_hands_over(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = _project(tmp_path)
+    path = package / "loop.py"
+    source = LOOP + "\n\nHANDLERS = [heartbeat]\n"    # passed on from its own module
+    path.write_text(source)
+    tree = ast.parse(source)
+    parsed: List[str] = []
+    real_parse = ast.parse
+
+    def spy(text: object, *args: object, **kwargs: object) -> object:
+        parsed.append(text.decode() if isinstance(text, bytes) else str(text))
+        return real_parse(text, *args, **kwargs)    # type: ignore[arg-type]
+
+    monkeypatch.setattr(tasks_project.ast, "parse", spy)
+    with_tree = [code for _line, _col, code, _message in
+                 check_source(source, str(path), ALL_RULES, SETTINGS, tree)]
+    assert with_tree == ["AIO403"] and source not in parsed
+    assert _codes(package) == ["AIO403"] and source in parsed    # no tree: parsed from its text

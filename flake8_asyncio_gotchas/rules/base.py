@@ -14,6 +14,7 @@ per visitor-style rule), made per file, so per-file state lives on `self`.
 """
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from typing import (Any, Callable, ClassVar, Dict, FrozenSet, List, Mapping, Optional, Sequence,
                     Tuple, Type)
@@ -32,8 +33,11 @@ class Context:
     """What checkers and rules share about the file being checked, and where the walk is."""
 
     def __init__(self, module: cst.Module, resolver: Resolver, filename: str,
-                 settings: Mapping[str, Any]) -> None:
+                 settings: Mapping[str, Any], tree: Optional[ast.Module] = None) -> None:
         self.module = module
+        # The file's `ast` when the caller has it (flake8 hands one to the plugin); None
+        # otherwise (stdin through the engine, tests): whoever needs it parses `module.code`.
+        self.tree = tree
         self.names = resolver
         self.index = CoroutineIndex(resolver, filename)
         self.filename = filename

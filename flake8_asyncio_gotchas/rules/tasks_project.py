@@ -74,7 +74,8 @@ def _started_only_elsewhere(ctx: "Context", name: str) -> bool:
     if root is None:
         return False
     try:
-        if mentions(ast.parse(ctx.module.code), name)[1]:
+        tree = ctx.tree if ctx.tree is not None else ast.parse(ctx.module.code)
+        if mentions(tree, name)[1]:
             return False
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
