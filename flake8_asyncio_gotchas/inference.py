@@ -49,8 +49,9 @@ from .calls import FACTORY_RETURNS
 from .calls.coroutines import (ASYNCIO_REEXPORTING, AWAITABLE_RESULTS, AWAITED_RETURNS,
                                AWAITED_TUPLES, CONTEXT_MANAGER_DECORATORS,
                                COROUTINE_ANNOTATIONS, GENERATOR_ANNOTATIONS,
-                               GENERATOR_TYPES, PROPERTY_DECORATORS, SAME_TYPE_RETURNS,
-                               SELF_TYPES, STDLIB_ATTRIBUTE_TYPES, TYPEVAR_FACTORIES)
+                               GENERATOR_TYPES, OPTIONAL_WRAPPERS, PROPERTY_DECORATORS,
+                               SAME_TYPE_RETURNS, SELF_TYPES, STDLIB_ATTRIBUTE_TYPES,
+                               TYPEVAR_FACTORIES, UNION_TYPES)
 from .modules import (RECEIVER, REF_PREFIX, ClassEntry, FunctionEntry, ProjectModules,
                       bound_return, class_argument)
 from .narrowing import Narrowing
@@ -64,11 +65,9 @@ from .walk import descendants
 MAX_DEPTH = 10
 _MAX_NESTING = 24
 
-# Annotations whose object is their argument's (or None), and collections whose element type
-# an annotation's argument names.
-_OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional", "typing.ClassVar",
-                       "typing.Final", "typing_extensions.Final"})
-_UNION = frozenset({"typing.Union", "typing_extensions.Union"})
+# Wrappers whose object is their one argument other than None (`calls/coroutines.py`).
+_PEELED = OPTIONAL_WRAPPERS | UNION_TYPES
+# Collections whose element type an annotation's argument names.
 _COLLECTIONS = frozenset({
     "list", "set", "frozenset", "tuple", "typing.List", "typing.Set", "typing.FrozenSet",
     "typing.Tuple", "typing.Sequence", "typing.MutableSequence", "typing.Iterable",
@@ -735,7 +734,7 @@ class TypeInference:
                     and isinstance(current.operator, cst.BitOr):
                 pending.extend((current.right, current.left))
             elif isinstance(current, cst.Subscript) \
-                    and self.names.qualname(current.value, scope) in (_OPTIONAL | _UNION):
+                    and self.names.qualname(current.value, scope) in _PEELED:
                 pending.extend(reversed(_subscript_args(current)))
             elif not is_none(current):
                 found.append(current)
@@ -824,7 +823,7 @@ class TypeInference:
                     return None
                 annotation = others[0]
             elif isinstance(annotation, cst.Subscript) and self.names.qualname(
-                    annotation.value, scope) in (_OPTIONAL | _UNION):
+                    annotation.value, scope) in _PEELED:
                 inner = [arg for arg in _subscript_args(annotation) if not is_none(arg)]
                 if len(inner) != 1:
                     return None
@@ -992,7 +991,7 @@ class TypeInference:
             return False
         generic = self.names.qualname(annotation.value, scope)
         args = _subscript_args(annotation)
-        if generic in _OPTIONAL and len(args) == 1:
+        if generic in OPTIONAL_WRAPPERS and len(args) == 1:
             return self._makes_coroutines(args[0], scope, depth + 1)
         if generic not in _CALLABLES or len(args) != 2:
             return False
@@ -1018,7 +1017,7 @@ class TypeInference:
             return self.annotation_type(others[0], scope, depth + 1)
         if isinstance(annotation, cst.Subscript):
             generic = self.names.qualname(annotation.value, scope, depth + 1)
-            if generic in _OPTIONAL or generic in _UNION:
+            if generic in _PEELED:
                 inner = [arg for arg in _subscript_args(annotation) if not is_none(arg)]
                 return self.annotation_type(inner[0], scope, depth + 1) \
                     if len(inner) == 1 else None

@@ -21,7 +21,8 @@ from .calls.coroutines import (CONTEXT_MANAGER_DECORATORS, COROUTINE_ANNOTATIONS
                                GENERATOR_ANNOTATIONS, NEUTRAL_BASES, STDLIB_COROUTINE_FUNCTIONS,
                                OVERLOAD_DECORATORS, PROPERTY_DECORATORS,
                                PASS_THROUGH_CLASS_WRAPPERS, PASS_THROUGH_DECORATORS,
-                               GENERATOR_TYPES, SELF_TYPES, TYPEVAR_FACTORIES)
+                               GENERATOR_TYPES, SELF_TYPES, TYPEVAR_FACTORIES,
+                               OPTIONAL_WRAPPERS, UNION_TYPES, MARKING_WRAPPERS)
 from .installed import is_stdlib, site_directories
 from .mro import linearize
 from .summary_cache import SummaryCache, cache_for
@@ -309,9 +310,11 @@ def _returns_its_argument(func: _Def) -> bool:
 
 # -- types as written --------------------------------------------------------------------------
 
-# Annotation wrappers whose object is their (first, or only not-None) argument's.
-_UNWRAPPED = frozenset({"Optional", "ClassVar", "Final", "Annotated", "Union", "Required",
-                        "NotRequired", "ReadOnly"})
+# Annotation wrappers whose object is their (first, or only not-None) argument's, by the last
+# part of their name: summaries read names as written.
+_UNWRAPPED = frozenset(name.rpartition(".")[2]
+                       for name in OPTIONAL_WRAPPERS | UNION_TYPES | MARKING_WRAPPERS)
+_UNIONS = frozenset(name.rpartition(".")[2] for name in UNION_TYPES)
 
 
 def _annotation_text(node: Optional[ast.expr]) -> Optional[str]:
@@ -336,9 +339,10 @@ def _annotation_text(node: Optional[ast.expr]) -> Optional[str]:
             head = ast_dotted_name(node.value)
             if head is None:
                 return None
-            if head.rpartition(".")[2] in _UNWRAPPED:
+            wrapper = head.rpartition(".")[2]
+            if wrapper in _UNWRAPPED:
                 inner = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-                if head.endswith("Union"):
+                if wrapper in _UNIONS:
                     inner = [arg for arg in inner if not _is_none(arg)]
                     if len(inner) != 1:
                         return None

@@ -1,6 +1,7 @@
 """The cross-module coroutine index: modules found on disk, summarised, cached, never run."""
 from __future__ import annotations
 
+import ast
 import os
 from pathlib import Path
 from typing import Dict, List
@@ -138,3 +139,17 @@ def test_summary_of_classes_and_decorators() -> None:
                        "stream": False, "sync": False}
     assert summary.classes["Client"].bases == ["Base"]
     assert summary.imports["Base"] == ".base.Base"
+
+
+def test_summaries_peel_the_typing_wrappers_by_their_last_name() -> None:
+    """`calls/coroutines.py` owns the wrapper names; summaries read them as written."""
+    def text(annotation: str) -> object:
+        return modules._annotation_text(ast.parse(annotation, mode="eval").body)
+
+    for wrapper in ("Optional", "typing.ClassVar", "Final", "t.Annotated", "Required",
+                    "NotRequired", "typing_extensions.ReadOnly"):
+        assert text("%s[pkg.Client, 'x']" % wrapper) == "pkg.Client", wrapper
+    assert text("Union[None, pkg.Client]") == text("t.Union[pkg.Client, None]") == "pkg.Client"
+    assert text("Union[pkg.Client, pkg.Other]") is None
+    assert text("Mapping[pkg.Client, None]") == "Mapping"
+    assert text("Self[pkg.Client]") == "Self"

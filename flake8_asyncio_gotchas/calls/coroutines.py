@@ -134,6 +134,20 @@ GENERATOR_TYPES = frozenset({"typing.Generator", "collections.abc.Generator",
 SELF_TYPES = frozenset({"typing.Self", "typing_extensions.Self"})
 TYPEVAR_FACTORIES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
 
+# Typing wrappers peeled off an annotation to reach the type of the object it holds.
+# `Optional[X]`, `ClassVar[X]`, `Final[X]`: an X (or None).
+OPTIONAL_WRAPPERS = frozenset({"typing.Optional", "typing_extensions.Optional", "typing.ClassVar",
+                               "typing.Final", "typing_extensions.Final"})
+# `Union[X, None]`: its one argument other than None.
+UNION_TYPES = frozenset({"typing.Union", "typing_extensions.Union"})
+# `Annotated[X, ...]` and a TypedDict key's `Required[X]`, `NotRequired[X]`, `ReadOnly[X]`: an
+# X. Only other modules' summaries peel these so far (`modules.py`, by last name, as written);
+# the linted file's inference (`inference.py`, qualified) peels the two sets above.
+MARKING_WRAPPERS = frozenset({
+    "typing.Annotated", "typing_extensions.Annotated", "typing.Required",
+    "typing_extensions.Required", "typing.NotRequired", "typing_extensions.NotRequired",
+    "typing.ReadOnly", "typing_extensions.ReadOnly"})
+
 # Standard-library functions that return an object of their first argument's type (a copy).
 SAME_TYPE_RETURNS = frozenset({"dataclasses.replace", "copy.copy", "copy.deepcopy"})
 
