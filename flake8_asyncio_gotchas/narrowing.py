@@ -12,10 +12,13 @@ between the test and the read that binds it ends it there. A tuple of classes, `
 and reads in a nested def or lambda (run later) are not narrowed.
 
 The guards of a function are found once, with one walk of its body, and only for functions
-that read `isinstance` at all (`Scope.loads`).
+that read `isinstance` at all (`Scope.loads`). A guarded block's statements are numbered, and
+those that bind a guarded key found, once each: a read then costs its depth, not the length of
+the block above it (a long function read after one guard at its top would be quadratic).
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
@@ -34,11 +37,15 @@ _NESTED = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 class _FunctionGuards:
     """The guards of one function body, by the block they hold in."""
 
-    __slots__ = ("parent", "guards")
+    __slots__ = ("parent", "guards", "_numbers", "_binders")
 
     def __init__(self, body: cst.CSTNode) -> None:
         order, self.parent = walk_with_parents(body)
         self.guards: Dict[int, List[_Guard]] = {}      # by id() of the block node
+        # By id() of a guarded block: its statements' numbers (by id()), and, per key, the
+        # numbers of those that bind the key or its first name, in order.
+        self._numbers: Dict[int, Dict[int, int]] = {}
+        self._binders: Dict[Tuple[int, str], List[int]] = {}
         for node in order:
             if isinstance(node, cst.If):
                 self._if_guards(node)
@@ -47,7 +54,7 @@ class _FunctionGuards:
                 block = self.parent.get(line) if line is not None else None
                 if block is not None and line is not None:
                     for key, cls in _positive_tests(node.test):
-                        self._add(block, _index(block, line), key, cls)
+                        self._add(block, self._number(block, line), key, cls)
 
     def _add(self, block: cst.CSTNode, start: int, key: str, cls: cst.BaseExpression) -> None:
         self.guards.setdefault(id(block), []).append((start, key, cls))
@@ -64,7 +71,7 @@ class _FunctionGuards:
         elif node.orelse is None:           # not an `elif` chain: the statements after it
             block = self.parent.get(node)
             if block is not None:
-                self._add(block, _index(block, node), key, cls)
+                self._add(block, self._number(block, node), key, cls)
 
     def narrowed(self, read: cst.BaseExpression, key: str) -> Optional[cst.BaseExpression]:
         """The class `read` (spelled `key`) is narrowed to by the innermost guard, if any."""
@@ -76,23 +83,35 @@ class _FunctionGuards:
             for start, guarded, cls in reversed(self.guards.get(id(parent), ())):
                 if guarded != key:
                     continue
-                statements = _statements(parent)
-                index = _index(parent, node)
-                if index > start and not _rebinds(statements[start + 1:index + 1], key, read):
+                index = self._number(parent, node)
+                if index > start and not self._rebound(parent, start, index, key):
                     return cls
             node = parent
+
+    def _number(self, block: cst.CSTNode, statement: cst.CSTNode) -> int:
+        """`statement`'s position in `block` (-2: not one of its statements)."""
+        numbers = self._numbers.get(id(block))
+        if numbers is None:
+            numbers = self._numbers[id(block)] = {}
+            for number, candidate in enumerate(_statements(block)):
+                numbers.setdefault(id(candidate), number)
+        return numbers.get(id(statement), -2)
+
+    def _rebound(self, block: cst.CSTNode, start: int, index: int, key: str) -> bool:
+        """Whether a statement of `block` after `start`, up to and including the read's own
+        (`index`), binds `key` or its first name."""
+        binders = self._binders.get((id(block), key))
+        if binders is None:
+            binders = self._binders[(id(block), key)] = [
+                number for number, statement in enumerate(_statements(block))
+                if _rebinds(statement, key)]
+        after = bisect_left(binders, start + 1)         # the first binder after `start`
+        return after < len(binders) and binders[after] <= index
 
 
 def _statements(block: cst.CSTNode) -> Sequence[cst.CSTNode]:
     body = getattr(block, "body", ())
     return body if isinstance(body, (list, tuple)) else ()
-
-
-def _index(block: cst.CSTNode, statement: cst.CSTNode) -> int:
-    for number, candidate in enumerate(_statements(block)):
-        if candidate is statement:
-            return number
-    return -2                   # not a statement of the block: no guard of it holds
 
 
 def _leaves(block: cst.BaseSuite) -> bool:
@@ -134,14 +153,13 @@ def _negative_test(test: cst.BaseExpression) -> Optional[Tuple[str, cst.BaseExpr
     return None
 
 
-def _rebinds(statements: Sequence[cst.CSTNode], key: str, read: cst.CSTNode) -> bool:
-    """Whether a statement among `statements` (up to the read) binds `key` or its first name."""
+def _rebinds(statement: cst.CSTNode, key: str) -> bool:
+    """Whether `statement` binds `key` or its first name (the read itself, a name or dotted
+    chain, holds no binding: its own statement is asked whole)."""
     head = key.split(".")[0]
-    stack: List[cst.CSTNode] = list(statements)
+    stack: List[cst.CSTNode] = [statement]
     while stack:
         node = stack.pop()
-        if node is read:
-            continue
         targets: List[cst.BaseExpression] = []
         if isinstance(node, cst.Assign):
             targets = [target.target for target in node.targets]
