@@ -11,9 +11,10 @@ Inferred from what the source says, never by importing or running it. A type is 
 Where a type comes from:
 - `self` (and `self` used in a def nested in a method): the method's class;
 - annotations of parameters, variables, class-body names and `self.x: T`, read through
-  `Optional`, `X | None` and string annotations (`annotation_type`), a TypeVar with a bound
-  as its bound (`T = TypeVar("T", bound=Bot)`: a Bot); a name with an annotation
-  has the declared type, whatever it is later assigned, as type checkers read it;
+  `Optional`, `X | None`, `Annotated[X, ...]` (X alone) and string annotations
+  (`annotation_type`), a TypeVar with a bound as its bound (`T = TypeVar("T", bound=Bot)`:
+  a Bot); a name with an annotation has the declared type, whatever it is later assigned, as
+  type checkers read it;
 - assigned values: `Client()` and `cls(...)` (the class), a call of a def or method with a
   return annotation (its type), `await f()` where `async def f() -> T` (T), factories of the
   catalogues (`calls.FACTORY_RETURNS`, `AWAITED_RETURNS`), tuples unpacked from
@@ -51,7 +52,7 @@ from .calls.coroutines import (ASYNCIO_REEXPORTING, AWAITABLE_RESULTS, AWAITED_R
                                COROUTINE_ANNOTATIONS, GENERATOR_ANNOTATIONS,
                                GENERATOR_TYPES, OPTIONAL_WRAPPERS, PROPERTY_DECORATORS,
                                SAME_TYPE_RETURNS, SELF_TYPES, STDLIB_ATTRIBUTE_TYPES,
-                               TYPEVAR_FACTORIES, UNION_TYPES)
+                               TYPEVAR_FACTORIES, UNION_TYPES, MARKING_WRAPPERS)
 from .modules import (RECEIVER, REF_PREFIX, ClassEntry, FunctionEntry, ProjectModules,
                       bound_return, class_argument)
 from .narrowing import Narrowing
@@ -124,6 +125,17 @@ def _subscript_args(node: cst.Subscript) -> List[cst.BaseExpression]:
         if isinstance(element.slice, cst.Index):
             found.append(element.slice.value)
     return found
+
+
+def _peeled_args(node: cst.Subscript, generic: Optional[str]) -> Optional[List[cst.BaseExpression]]:
+    """What a typing wrapper holds, None for another generic: `Optional[X]`, `Final[X]`,
+    `Union[X, None]` -> their arguments; `Annotated[X, Depends(...)]`, `Required[X]` -> X
+    alone (what follows X in `Annotated` is metadata, not a type)."""
+    if generic in _PEELED:
+        return _subscript_args(node)
+    if generic in MARKING_WRAPPERS:
+        return _subscript_args(node)[:1]
+    return None
 
 
 def one_type(bindings: List[Binding],
@@ -733,9 +745,9 @@ class TypeInference:
             elif isinstance(current, cst.BinaryOperation) \
                     and isinstance(current.operator, cst.BitOr):
                 pending.extend((current.right, current.left))
-            elif isinstance(current, cst.Subscript) \
-                    and self.names.qualname(current.value, scope) in _PEELED:
-                pending.extend(reversed(_subscript_args(current)))
+            elif isinstance(current, cst.Subscript) and (peeled := _peeled_args(
+                    current, self.names.qualname(current.value, scope))) is not None:
+                pending.extend(reversed(peeled))
             elif not is_none(current):
                 found.append(current)
         return found if not pending else None
@@ -822,9 +834,9 @@ class TypeInference:
                 if len(others) != 1:
                     return None
                 annotation = others[0]
-            elif isinstance(annotation, cst.Subscript) and self.names.qualname(
-                    annotation.value, scope) in _PEELED:
-                inner = [arg for arg in _subscript_args(annotation) if not is_none(arg)]
+            elif isinstance(annotation, cst.Subscript) and (peeled := _peeled_args(
+                    annotation, self.names.qualname(annotation.value, scope))) is not None:
+                inner = [arg for arg in peeled if not is_none(arg)]
                 if len(inner) != 1:
                     return None
                 annotation = inner[0]
@@ -991,7 +1003,9 @@ class TypeInference:
             return False
         generic = self.names.qualname(annotation.value, scope)
         args = _subscript_args(annotation)
-        if generic in OPTIONAL_WRAPPERS and len(args) == 1:
+        if (generic in OPTIONAL_WRAPPERS or generic in MARKING_WRAPPERS) and args:
+            if generic in OPTIONAL_WRAPPERS and len(args) != 1:
+                return False
             return self._makes_coroutines(args[0], scope, depth + 1)
         if generic not in _CALLABLES or len(args) != 2:
             return False
@@ -1017,8 +1031,9 @@ class TypeInference:
             return self.annotation_type(others[0], scope, depth + 1)
         if isinstance(annotation, cst.Subscript):
             generic = self.names.qualname(annotation.value, scope, depth + 1)
-            if generic in _PEELED:
-                inner = [arg for arg in _subscript_args(annotation) if not is_none(arg)]
+            peeled = _peeled_args(annotation, generic)
+            if peeled is not None:
+                inner = [arg for arg in peeled if not is_none(arg)]
                 return self.annotation_type(inner[0], scope, depth + 1) \
                     if len(inner) == 1 else None
             return asyncio_public_name(generic)

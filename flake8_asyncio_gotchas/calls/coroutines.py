@@ -141,8 +141,8 @@ OPTIONAL_WRAPPERS = frozenset({"typing.Optional", "typing_extensions.Optional", 
 # `Union[X, None]`: its one argument other than None.
 UNION_TYPES = frozenset({"typing.Union", "typing_extensions.Union"})
 # `Annotated[X, ...]` and a TypedDict key's `Required[X]`, `NotRequired[X]`, `ReadOnly[X]`: an
-# X. Only other modules' summaries peel these so far (`modules.py`, by last name, as written);
-# the linted file's inference (`inference.py`, qualified) peels the two sets above.
+# X (what follows X in `Annotated` is metadata, such as FastAPI's `Depends(...)`). Both readers
+# peel all three sets: `inference.py` by qualified name, `modules.py` by last name as written.
 MARKING_WRAPPERS = frozenset({
     "typing.Annotated", "typing_extensions.Annotated", "typing.Required",
     "typing_extensions.Required", "typing.NotRequired", "typing_extensions.NotRequired",
