@@ -20,15 +20,15 @@ import re
 from typing import Dict, Optional, Sequence
 
 from .calls.tasks import PROGRAM_RUNNERS
+from .sources import TooManyEntries, python_files
 from .testcode import project_parts
 
 # The runners' modules, and a cheap text test before parsing a module: a runner call written
 # with its module's name.
 _RUNNER_MODULES = frozenset(runner.rsplit(".", 1)[0] for runner in PROGRAM_RUNNERS)
 _RUNNER_TEXT = re.compile(r"\b(?:%s)\.run\(" % "|".join(sorted(_RUNNER_MODULES)))
-# Folders a command package's scan does not enter: no source of the package lives there.
-_SKIPPED_DIRS = frozenset({"__pycache__", "node_modules"})
 _MAX_FILES = 400        # a folder that large is no command package; do not read it all
+_MAX_ENTRIES = 20000    # nor one whose files and folders, of any kind, are that many
 
 _runs_programs: Dict[str, bool] = {}
 
@@ -59,17 +59,14 @@ def _command_folder(filename: str, names: Sequence[str]) -> Optional[str]:
 
 
 def _folder_runs_programs(folder: str) -> bool:
-    count = 0
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [name for name in dirs if name not in _SKIPPED_DIRS and not name.startswith(".")]
-        for name in sorted(files):
-            if not name.endswith(".py"):
-                continue
-            count += 1
+    try:
+        for count, path in enumerate(python_files(folder, _MAX_ENTRIES), start=1):
             if count > _MAX_FILES:
                 return False
-            if _module_runs_program(os.path.join(root, name)):
+            if _module_runs_program(path):
                 return True
+    except TooManyEntries:
+        return False
     return False
 
 

@@ -1003,9 +1003,8 @@ class TypeInference:
             return False
         generic = self.names.qualname(annotation.value, scope)
         args = _subscript_args(annotation)
-        if (generic in OPTIONAL_WRAPPERS or generic in MARKING_WRAPPERS) and args:
-            if generic in OPTIONAL_WRAPPERS and len(args) != 1:
-                return False
+        if (generic in MARKING_WRAPPERS and args) \
+                or (generic in OPTIONAL_WRAPPERS and len(args) == 1):   # `Annotated[X, ...]`: X
             return self._makes_coroutines(args[0], scope, depth + 1)
         if generic not in _CALLABLES or len(args) != 2:
             return False

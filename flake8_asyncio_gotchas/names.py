@@ -172,20 +172,26 @@ def decorator_names(func: Union[cst.FunctionDef, cst.ClassDef]) -> List[Optional
     return found
 
 
-def _target_names(target: cst.BaseExpression) -> Iterable[cst.Name]:
-    """Names bound by an assignment target (through tuples, lists and starred), in order.
+def target_leaves(target: cst.BaseExpression) -> Iterable[cst.BaseExpression]:
+    """What an assignment target stores into, through tuples, lists and starred elements, in
+    order: names, attributes, subscripts.
 
     Iterative: a target nested a thousand deep must not exhaust the recursion limit.
     """
     stack = [target]
     while stack:
         current = stack.pop()
-        if isinstance(current, cst.Name):
-            yield current
-        elif isinstance(current, (cst.Tuple, cst.List)):
+        if isinstance(current, (cst.Tuple, cst.List)):
             stack.extend(element.value for element in reversed(current.elements))
         elif isinstance(current, cst.StarredElement):
             stack.append(current.value)
+        else:
+            yield current
+
+
+def _target_names(target: cst.BaseExpression) -> Iterable[cst.Name]:
+    """Names bound by an assignment target (through tuples, lists and starred), in order."""
+    return (leaf for leaf in target_leaves(target) if isinstance(leaf, cst.Name))
 
 
 def _target_paths(target: cst.BaseExpression

@@ -23,7 +23,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from .names import Scope, dotted_name
+from .names import Scope, dotted_name, target_leaves
 from .syntax import walk_with_parents
 from .walk import children
 
@@ -180,19 +180,10 @@ def _rebinds(statement: cst.CSTNode, key: str) -> bool:
     return False
 
 
-def _binds(target: cst.CSTNode, key: str, head: str) -> bool:
-    stack = [target]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (cst.Tuple, cst.List)):
-            stack.extend(element.value for element in node.elements)
-        elif isinstance(node, cst.StarredElement):
-            stack.append(node.value)
-        elif isinstance(node, (cst.Name, cst.Attribute)):
-            spelled = dotted_name(node)
-            if spelled is not None and (spelled == key or spelled == head):
-                return True
-    return False
+def _binds(target: cst.BaseExpression, key: str, head: str) -> bool:
+    """Whether the target stores into `key` or its head (`x` of `x.y`)."""
+    return any(dotted_name(leaf) in (key, head) for leaf in target_leaves(target)
+               if isinstance(leaf, (cst.Name, cst.Attribute)))
 
 
 class Narrowing:

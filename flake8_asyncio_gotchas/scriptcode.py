@@ -112,7 +112,7 @@ def runs_alone(module: cst.Module, resolver: Resolver) -> bool:
                 target = expr.func if isinstance(expr, cst.Call) else expr
                 qualname = resolver.qualname(target, scope) or ""
                 if not (_is_neutral_decorator(qualname)
-                        or isinstance(target, cst.Name) and target.value in wrapping):
+                        or isinstance(expr, cst.Name) and expr.value in wrapping):
                     return False
         elif isinstance(node, cst.ClassDef) and any(
                 _last_name(base.value) != "object" for base in node.bases) and any(

@@ -9,7 +9,7 @@ import libcst as cst
 
 from ..calls.tasks import (CANCELLED_ERRORS, EVERY_ERROR, QUEUE_ROUND_METHODS,
                            QUIET_AWAIT_METHODS, QUIET_AWAITS, QUIET_METHODS, UNBOUNDED_QUEUES)
-from ..names import Scope, self_class
+from ..names import Scope, self_class, target_leaves
 from ..walk import descendants
 from .tasks_analysis import LOG_METHODS, Handler, raises
 from .tasks_elsewhere import judged_elsewhere
@@ -235,9 +235,7 @@ def _is_quiet_store(ctx: "Context", scope: Scope, small: cst.BaseSmallStatement)
 
 def _unpacking_target(target: cst.BaseExpression) -> bool:
     """`x`, `self.x`, or `name, (a, *rest)` made of them."""
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return all(_unpacking_target(element.value) for element in target.elements)
-    return _plain_target(target)
+    return all(_plain_target(leaf) for leaf in target_leaves(target))
 
 
 def _is_own_lookup(ctx: "Context", scope: Scope, expr: cst.BaseExpression) -> bool:

@@ -20,8 +20,8 @@ with something that calls it some other way):
   directly to exercise it does not change how the application runs it.
 
 Cost: asked only for a `try` that would otherwise be reported. The project's `.py` files (under
-the nearest directory with pyproject.toml, setup.cfg or setup.py; hidden, cache and virtualenv
-folders skipped; none at all past `_MAX_FILES`, or `_MAX_ENTRIES` entries of any kind) are
+the nearest directory with pyproject.toml, setup.cfg or setup.py, by `sources.python_files`;
+none at all past `_MAX_FILES`, or `_MAX_ENTRIES` entries of any kind) are
 listed once per process; each is read as bytes and only those whose text holds the name are
 parsed, with `ast`; what a file says of a name is kept per process, keyed by its path, mtime
 and size. On the application corpus: 4 questions in all, 6 to 30 ms each (chia's 941 files:
@@ -37,13 +37,12 @@ from ..calls.tasks import TASK_FACTORY_SUFFIXES, TASK_RUNNERS
 from ..modules import FunctionEntry, ProjectModules, load_summary, project_root
 from ..modules import ast_dotted_name as dotted_of
 from ..options import TEST_PATHS
+from ..sources import TooManyEntries, python_files
 from ..testcode import is_test_path
 
 if TYPE_CHECKING:
     from .base import Context
 
-# Folders no source of the project lives in; a folder holding pyvenv.cfg is a virtualenv.
-_SKIPPED_DIRS = frozenset({"__pycache__", "node_modules", "site-packages"})
 # Past these (`.py` files; entries of any kind), listing and reading the project would cost
 # more than the answer is worth: the finding stays.
 _MAX_FILES = 5000
@@ -106,17 +105,15 @@ def _project_files(root: str) -> Optional[List[str]]:
     there are more than `_MAX_FILES`, or more than `_MAX_ENTRIES` files and folders."""
     if root not in _files:
         found: List[str] = []
-        entries = 0
-        for folder, dirs, names in os.walk(root):
-            dirs[:] = sorted(name for name in dirs if not name.startswith(".")
-                             and name not in _SKIPPED_DIRS
-                             and not os.path.isfile(os.path.join(folder, name, "pyvenv.cfg")))
-            found.extend(_real(os.path.join(folder, name)) for name in sorted(names)
-                         if name.endswith(".py"))
-            entries += len(names) + len(dirs)
-            if len(found) > _MAX_FILES or entries > _MAX_ENTRIES:
-                break
-        _files[root] = found if len(found) <= _MAX_FILES and entries <= _MAX_ENTRIES else None
+        try:
+            for path in python_files(root, _MAX_ENTRIES):
+                found.append(_real(path))
+                if len(found) > _MAX_FILES:
+                    raise TooManyEntries(root)
+        except TooManyEntries:
+            _files[root] = None
+        else:
+            _files[root] = found
     return _files[root]
 
 
